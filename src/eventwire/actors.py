@@ -1,0 +1,348 @@
+"""Who: resolve the noun phrase at an argument position to a CAMEO actor.
+
+Resolution reads the phrase's own modifiers first (country words, role nouns,
+organisations, person names), then the article's memory of earlier mentions
+("Biegun" after "US envoy Stephen E. Biegun"), then a narrow coreference for
+"he/she" and "the <role>". When unsure it returns an actor without a code, or
+nothing: a wrong actor is worse than a missing one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from spacy.tokens import Token
+
+from eventwire.actor_tables import ActorTables, load_actor_tables, normalise
+from eventwire.models import Actor
+
+# Modifier dependencies that belong to the actor phrase itself.
+_PHRASE_DEPS = {"compound", "amod", "nmod", "poss", "flat", "npadvmod", "nummod", "case", "det", "punct"}
+# Entity types that are never actors (N3: dates, numbers, durations).
+_NOT_ACTOR_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+_PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_RELATIVE = {"who", "which", "that", "whom"}
+_NAME_KEY = re.compile(r"[^a-z0-9]+")
+
+
+def name_key(text: str) -> str:
+    """'Kim Jong-un' and 'Kim Jong Un' share a key."""
+    return _NAME_KEY.sub("", normalise(text))
+
+
+@dataclass(frozen=True)
+class UserActor:
+    """An entry of a user dictionary, valid between two dates (inclusive) when given."""
+
+    names: tuple[str, ...]
+    code: str
+    country: str | None
+    sector: str | None
+    name: str
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+@dataclass
+class _Hit:
+    start: int  # token index
+    end: int
+    kind: str  # "country" | "metonym" | "org" | "sector" | "user"
+    country: str | None = None
+    sector: str | None = None
+    name: str | None = None
+    code: str | None = None
+
+
+@dataclass
+class DocumentActors:
+    """Per-article memory: resolved people by name, the last person mentioned."""
+
+    resolver: ActorResolver
+    published: dt.date
+    people: dict[str, Actor] = field(default_factory=dict)
+    ambiguous: set[str] = field(default_factory=set)
+    mentions: list[tuple[int, int, Actor]] = field(default_factory=list)  # (char, sentence, person)
+    sentence_index: int = 0
+    offset: int = 0  # char offset of the current chunk in the article
+
+    def resolve(self, head: Token) -> Actor | None:
+        """The actor whose phrase has ``head`` as its head token, or None."""
+        return self.resolver.resolve(head, self)
+
+    def remember(self, actor: Actor, name_tokens: Sequence[Token]) -> None:
+        keys = {name_key(" ".join(t.text for t in name_tokens))}
+        words = [t for t in name_tokens if t.is_alpha and len(t.text) > 1]
+        if len(words) > 1:
+            keys.update({name_key(words[0].text), name_key(words[-1].text)})
+        for key in keys:
+            known = self.people.get(key)
+            if known is not None and known.code != actor.code and known.code and actor.code:
+                self.ambiguous.add(key)
+            elif known is None or not known.code:
+                self.people[key] = actor
+        self.mentioned(actor)
+
+    def mentioned(self, actor: Actor) -> None:
+        """Note a person mention, for pronouns and role nouns that follow it."""
+        if actor.start is not None:
+            self.mentions.append((self.offset + actor.start, self.sentence_index, actor))
+
+    def person_before(self, token: Token, max_sentences: int = 2) -> Actor | None:
+        """The latest person mentioned before ``token`` within a few sentences."""
+        pos = self.offset + token.idx
+        best = None
+        for at, sentence, actor in self.mentions:
+            if at < pos and self.sentence_index - sentence <= max_sentences:
+                if best is None or at > best[0]:
+                    best = (at, actor)
+        return best[1] if best else None
+
+    def recall(self, name_tokens: Sequence[Token]) -> Actor | None:
+        key = name_key(" ".join(t.text for t in name_tokens))
+        if key in self.ambiguous:
+            return None
+        found = self.people.get(key)
+        if found is None and len(name_tokens) > 1:
+            for token in (name_tokens[-1], name_tokens[0]):
+                k = name_key(token.text)
+                if k not in self.ambiguous and k in self.people:
+                    return self.people[k]
+        return found
+
+
+class ActorResolver:
+    """Stateless resolver over the bundled tables plus optional user dictionaries."""
+
+    def __init__(
+        self, tables: ActorTables | None = None, user_actors: Sequence[UserActor] = ()
+    ) -> None:
+        self.tables = tables or load_actor_tables()
+        self.user_actors: dict[str, list[UserActor]] = {}
+        for entry in user_actors:
+            for alias in entry.names:
+                self.user_actors.setdefault(normalise(alias), []).append(entry)
+        # spaCy splits hyphens into tokens, so phrases can span twice their word count
+        self.max_words = max(self.tables.max_phrase_words * 2, 4)
+
+    def document(self, published: dt.date) -> DocumentActors:
+        return DocumentActors(self, published)
+
+    # -- resolution -----------------------------------------------------------------
+
+    def resolve(self, head: Token, ctx: DocumentActors) -> Actor | None:
+        if head.ent_type_ in _NOT_ACTOR_ENTS or head.like_num:
+            return None
+        lower = head.lower_
+        if head.pos_ == "PRON":
+            if lower in _RELATIVE and head.dep_ in ("nsubj", "nsubjpass"):
+                noun = head.head.head if head.head.dep_ == "relcl" else None
+                return self.resolve(noun, ctx) if noun is not None else None
+            if lower in _PERSON_PRONOUNS:
+                person = ctx.person_before(head)
+                if person is not None:
+                    return _as_mention(person, head, "coref")
+            return None
+
+        tokens = _phrase_tokens(head)
+        hits = self._scan(tokens, ctx.published)
+        head_hit = next((h for h in hits if h.start <= head.i < h.end), None)
+        if head_hit is not None and head_hit.kind == "blocked":
+            return None
+        name_tokens = _name_tokens(head, hits)
+
+        country = next((h.country for h in reversed(hits) if h.country), None)
+        sector = next((h.sector for h in reversed(hits) if h.sector), None)
+        org = next((h for h in reversed(hits) if h.kind in ("org", "user")), None)
+        if country is None and sector is not None and head_hit is not None:
+            country = self._of_country(head, ctx.published)
+
+        text = _span_text(head, tokens)
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        if name_tokens and head_hit is None:
+            remembered = ctx.recall(name_tokens)
+            if country is None and sector is None and remembered is not None:
+                actor = replace(remembered, text=text, start=start, end=end, evidence="alias")
+                ctx.mentioned(actor)
+                return actor
+            if country is None and sector is None:
+                if head.ent_type_ in ("PERSON", "ORG", "NORP") or head.pos_ == "PROPN":
+                    actor = Actor(text, None, None, None, _name(name_tokens), start, end, "name")
+                    if head.ent_type_ == "PERSON":
+                        ctx.remember(actor, name_tokens)
+                    return actor
+                return None
+            actor = Actor(
+                text, _code(country, sector), country, sector, _name(name_tokens), start, end,
+                "role",
+            )
+            ctx.remember(actor, name_tokens)
+            return actor
+
+        if head_hit is None and sector is None and org is None:
+            return None  # a country word modifying a non-actor noun ("inter-Korean relations")
+        if head_hit is not None and head_hit.kind == "sector" and country is None and org is None:
+            # "the diplomat": only a compatible, recent person
+            person = ctx.person_before(head)
+            is_definite = any(t.lower_ in ("the", "this", "that") for t in head.lefts)
+            if (
+                is_definite
+                and person is not None
+                and person.sector == sector
+                and head.tag_ in ("NN", "NNP")
+            ):
+                return _as_mention(person, head, "coref", text=text, start=start, end=end)
+        if org is not None:
+            return Actor(
+                text,
+                org.code or _code(country or org.country, org.sector or sector),
+                country or org.country,
+                org.sector or sector,
+                org.name,
+                start,
+                end,
+                "dictionary",
+            )
+        return Actor(text, _code(country, sector), country, sector, None, start, end, "dictionary")
+
+    def _of_country(self, head: Token, day: dt.date) -> str | None:
+        """'the president of France': a country in an of-phrase of a role noun."""
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        hits = self._scan(_phrase_tokens(pobj), day)
+                        for hit in hits:
+                            if hit.country and hit.kind in ("country", "metonym"):
+                                return hit.country
+        return None
+
+    def _scan(self, tokens: Sequence[Token], day: dt.date) -> list[_Hit]:
+        """Longest-first matches of table phrases over contiguous runs of ``tokens``."""
+        hits: list[_Hit] = []
+        i = 0
+        while i < len(tokens):
+            matched = None
+            for n in range(min(self.max_words, len(tokens) - i), 0, -1):
+                window = tokens[i : i + n]
+                if any(w.i - window[0].i != k for k, w in enumerate(window)):
+                    continue  # not contiguous in the sentence
+                if any(w.ent_type_ in _NOT_ACTOR_ENTS for w in window):
+                    continue
+                raw = window[0].doc[window[0].i : window[-1].i + 1].text
+                matched = self._lookup(raw, normalise(raw), window, day)
+                if matched:
+                    matched.start, matched.end = window[0].i, window[-1].i + 1
+                    hits.append(matched)
+                    i += n
+                    break
+            if not matched:
+                i += 1
+        return hits
+
+    def _lookup(
+        self, raw: str, key: str, window: Sequence[Token], day: dt.date
+    ) -> _Hit | None:
+        t = self.tables
+        for entry in self.user_actors.get(key, ()):
+            if entry.valid_on(day):
+                return _Hit(0, 0, "user", entry.country, entry.sector, entry.name, entry.code)
+        if t.is_blocked(raw):
+            return _Hit(0, 0, "blocked")
+        org = t.organisation(raw)
+        if org is not None:
+            return _Hit(0, 0, "org", org.country, org.sector, org.name, org.code)
+        metonym = t.metonym(raw)
+        if metonym is not None:
+            return _Hit(0, 0, "metonym", metonym[0], metonym[1])
+        country = t.country(raw)
+        if country is not None:
+            return _Hit(0, 0, "country", country)
+        lemma = " ".join(w.lemma_ for w in window)
+        sector = t.sector(raw, lemma)
+        if sector is not None:
+            return _Hit(0, 0, "sector", None, sector)
+        return None
+
+
+def _phrase_tokens(head: Token) -> list[Token]:
+    """The head and its left modifiers (recursively), in text order."""
+    out = [head]
+    stack = [c for c in head.lefts if c.dep_ in _PHRASE_DEPS]
+    while stack:
+        tok = stack.pop()
+        out.append(tok)
+        stack.extend(c for c in tok.children if c.dep_ in _PHRASE_DEPS and c.i < head.i)
+    # flat/compound right children (e.g. "Kim Jong Un" parsed head-first)
+    out.extend(c for c in head.rights if c.dep_ in ("flat", "compound"))
+    out.sort(key=lambda t: t.i)
+    return [t for t in out if t.dep_ != "punct" or t.i not in (out[0].i, out[-1].i)]
+
+
+def _name_tokens(head: Token, hits: Sequence[_Hit]) -> list[Token]:
+    """The proper-name run ending at the head, after the last table phrase."""
+    if head.pos_ != "PROPN" and head.ent_type_ != "PERSON":
+        return []
+    covered = {i for h in hits for i in range(h.start, h.end)}
+    if head.i in covered:
+        return []
+    doc = head.doc
+    start = head.i
+    while start - 1 >= head.sent.start:
+        prev = doc[start - 1]
+        if prev.i in covered or prev.ent_type_ in _NOT_ACTOR_ENTS:
+            break
+        if prev.pos_ == "PROPN" or (prev.ent_type_ == "PERSON" and prev.ent_iob_ != "O"):
+            start -= 1
+        elif prev.text == "-" and start - 2 >= head.sent.start and doc[start - 2].pos_ == "PROPN":
+            start -= 1
+        else:
+            break
+    end = head.i + 1
+    while end < head.sent.end and doc[end].dep_ in ("flat", "compound") and doc[end].head == head:
+        end += 1
+    return list(doc[start:end])
+
+
+def _span_text(head: Token, tokens: Sequence[Token]) -> str:
+    doc = head.doc
+    first = tokens[0]
+    while first.dep_ == "det" and first.i < head.i:
+        first = doc[first.i + 1]
+    return doc[first.i : tokens[-1].i + 1].text
+
+
+def _name(tokens: Sequence[Token]) -> str:
+    return tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def _code(country: str | None, sector: str | None) -> str | None:
+    if country and sector and sector != country:
+        return f"{country}{sector}"
+    return country or sector
+
+
+def _as_mention(
+    actor: Actor,
+    token: Token,
+    evidence: str,
+    *,
+    text: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+) -> Actor:
+    return replace(
+        actor,
+        text=text or token.text,
+        start=token.idx if start is None else start,
+        end=token.idx + len(token.text) if end is None else end,
+        evidence=evidence,
+    )

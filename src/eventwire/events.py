@@ -1,0 +1,342 @@
+"""What: find event words with the lexicon and read their arguments off the parse.
+
+A trigger is a verb or event noun whose lemma has lexicon patterns; the most
+specific pattern whose particle, object and preposition constraints hold wins.
+Source and target come from the dependency tree (subjects through control,
+conjunction and relative clauses; objects and prepositional targets;
+passives). Negated, conditional, questioned and denied events are dropped;
+plans and futures become CAMEO 03x intents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from eventwire.actors import DocumentActors
+from eventwire.dates import resolve_date
+from eventwire.lexicon import Lexicon, Pattern
+from eventwire.models import Actor, EventDate
+from eventwire.ontology import Ontology
+
+# Verbs whose object noun names the event their subject performs ("held talks").
+LIGHT_VERBS = frozenset(
+    "hold have conduct carry launch stage make pay begin start resume continue "
+    "lead order authorize authorise undertake mount host wage open join".split()
+)
+# Heads that turn an embedded act into a plan or intent ("ready to resume talks").
+INTENT_HEADS = frozenset(
+    "plan intend want wish aim hope seek prepare ready willing eager expect decide "
+    "agree promise pledge vow offer propose try attempt going set".split()
+)
+# Heads under which an embedded act did not happen as stated.
+# "prompted Kim to order": the object of these verbs performs the embedded act.
+OBJECT_CONTROL = frozenset(
+    "prompt urge ask order force persuade tell allow encourage invite instruct push press "
+    "compel authorize authorise enable help require lead convince get cause".split()
+)
+DENIAL_HEADS = frozenset("deny refute dismiss reject".split())
+HYPOTHETICAL_AUX = frozenset("could might may should must".split())
+FUTURE_AUX = frozenset("will shall 'll would".split())
+TARGET_PREPS = ("with", "against", "to", "on", "toward", "towards", "into", "at", "upon")
+STATEMENT_ROOTS = frozenset({"01"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A matched trigger with its arguments, before dates and places."""
+
+    trigger: Token
+    pattern: Pattern
+    cameo: str
+    source: Actor | None
+    target: Actor | None
+    intent: bool
+    noun: bool
+
+
+class EventFinder:
+    """Matches lexicon patterns in a parsed sentence and extracts the arguments."""
+
+    def __init__(
+        self, lexicon: Lexicon, ontology: Ontology, *, include_statements: bool = False
+    ) -> None:
+        self.lexicon = lexicon
+        self.ontology = ontology
+        self.include_statements = include_statements
+
+    def find(self, sent: Span, actors: DocumentActors) -> list[Candidate]:
+        if sent.text.rstrip().endswith("?"):
+            return []
+        out: list[Candidate] = []
+        verb_events: set[int] = set()
+        matches: list[tuple[Token, Pattern, bool]] = []
+        for tok in sent:
+            lemma = tok.lemma_.lower()
+            if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.dep_ == "amod" and False):
+                pattern = self._match_verb(tok, lemma)
+                if pattern is not None:
+                    matches.append((tok, pattern, False))
+                    verb_events.add(tok.i)
+            elif tok.pos_ in ("NOUN", "PROPN"):
+                pattern = self._match_noun(tok, lemma)
+                if pattern is not None:
+                    matches.append((tok, pattern, True))
+        for tok, pattern, noun in matches:
+            if noun and tok.dep_ in ("dobj", "obj") and tok.head.i in verb_events:
+                continue  # "imposed sanctions": the verb event already covers it
+            if not self._is_fact(tok):
+                continue
+            cameo, intent = pattern.cameo, self._is_intent(tok)
+            if intent:
+                if cameo[:2] in ("03", "13"):
+                    intent = False
+                else:
+                    code = self.ontology.intent_code(cameo)
+                    if code is None:
+                        continue  # a planned attack is not an attack
+                    cameo = code
+            if cameo[:2] in STATEMENT_ROOTS and not self.include_statements:
+                continue
+            if not noun and tok.lemma_.lower() in INTENT_HEADS and _has_event_xcomp(tok, verb_events):
+                continue  # "agreed to meet": the embedded act carries the event
+            sources, target_options = (
+                self._noun_arguments(tok, pattern) if noun else self._verb_arguments(tok, pattern)
+            )
+            src_actors = _resolve_all(sources, actors)
+            tgt_actors: list[Actor] = []
+            for option in target_options:  # the first argument position that names an actor
+                tgt_actors = _resolve_all(_with_conjuncts(option), actors)
+                if any(a.code for a in tgt_actors):
+                    break
+            if noun and not any(a.code for a in src_actors):
+                continue  # an event noun without a resolved performer is too weak to emit
+            for src in src_actors or [None]:
+                for tgt in tgt_actors or [None]:
+                    if tgt is not None and src is not None and tgt.start == src.start:
+                        tgt = None
+                    if not ((src and src.code) or (tgt and tgt.code)):
+                        continue
+                    if src is None and not _is_passive(tok):
+                        continue
+                    out.append(Candidate(tok, pattern, cameo, src, tgt, intent, noun))
+        return out
+
+    # -- matching ------------------------------------------------------------------------
+
+    def _match_verb(self, tok: Token, lemma: str) -> Pattern | None:
+        patterns = self.lexicon.for_lemma(lemma, "VERB")
+        if not patterns:
+            return None
+        particles = {c.lower_ for c in tok.children if c.dep_ == "prt"}
+        obj = _object(tok)
+        preps = _preps(tok) | (_preps(obj) if obj is not None else set())
+        obj_lemmas = {obj.lemma_.lower(), obj.lower_} if obj is not None else set()
+        if obj is not None:
+            obj_lemmas |= {c.lemma_.lower() for c in obj.children if c.dep_ == "conj"}
+        for p in patterns:
+            if p.particle and p.particle not in particles:
+                continue
+            if p.objects and not (p.objects & obj_lemmas):
+                continue
+            if p.prep and p.prep not in preps:
+                continue
+            return p
+        return None
+
+    def _match_noun(self, tok: Token, lemma: str) -> Pattern | None:
+        patterns = self.lexicon.for_lemma(lemma, "NOUN")
+        if not patterns and tok.lower_ != lemma:
+            patterns = self.lexicon.for_lemma(tok.lower_, "NOUN")
+        preps = _preps(tok)
+        for p in patterns:
+            if p.prep and p.prep not in preps:
+                continue
+            return p
+        return None
+
+    # -- arguments -----------------------------------------------------------------------
+
+    def _verb_arguments(self, tok: Token, pattern: Pattern) -> tuple[list[Token], list[Token]]:
+        """Source tokens, and target candidates in order of preference."""
+        passive_subj = next((c for c in tok.children if c.dep_ in ("nsubjpass", "csubjpass")), None)
+        if passive_subj is not None:
+            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            agent_obj = _pobj(agent) if agent is not None else None
+            return _with_conjuncts(agent_obj), [passive_subj]
+        sources = _with_conjuncts(_subject(tok))
+        obj = _object(tok)
+        options: list[Token | None] = []
+        if pattern.prep:
+            options += [_prep_object(tok, pattern.prep), _prep_object(obj, pattern.prep)]
+        options.append(obj)
+        options += [_prep_object(tok, prep) for prep in TARGET_PREPS]
+        options += [_prep_object(obj, prep) for prep in TARGET_PREPS]
+        return sources, [o for o in options if o is not None]
+
+    def _noun_arguments(self, tok: Token, pattern: Pattern) -> tuple[list[Token], list[Token]]:
+        source: Token | None = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if source is None:
+            mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")]
+            source = mods[-1] if mods else None
+            if source is not None and source.ent_type_ not in ("GPE", "NORP", "ORG", "PERSON"):
+                source = None
+        head = tok.head
+        if source is None and tok.dep_ in ("dobj", "obj") and head.lemma_.lower() in LIGHT_VERBS:
+            source = _subject(head)
+        if (
+            source is None
+            and tok.dep_ == "pobj"
+            and head.lower_ in ("on", "during")
+            and head.head.lemma_ == "be"
+        ):
+            source = _subject(head.head)
+        preps = ((pattern.prep,) if pattern.prep else ()) + TARGET_PREPS + ("of",)
+        options = [_prep_object(tok, prep) for prep in preps]
+        if head.lemma_.lower() in LIGHT_VERBS and tok.dep_ in ("dobj", "obj"):
+            options += [_prep_object(head, prep) for prep in TARGET_PREPS]
+        return _with_conjuncts(source), [o for o in options if o is not None]
+
+    # -- modality ------------------------------------------------------------------------
+
+    def _is_fact(self, tok: Token) -> bool:
+        """False for negated, conditional, hypothetical or denied events."""
+        node: Token | None = tok
+        steps = 0
+        while node is not None and steps < 6:
+            kids = list(node.children)
+            if any(c.dep_ == "neg" for c in kids):
+                return False
+            if any(c.dep_ == "det" and c.lower_ in ("no",) for c in kids):
+                return False
+            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in kids):
+                return False
+            if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX for c in kids):
+                return False
+            if node is not tok and node.lemma_.lower() in DENIAL_HEADS and tok_in_clause(tok, node):
+                return False
+            if node.dep_ in ("xcomp", "dobj", "pobj", "prep", "pcomp", "acomp", "conj", "aux"):
+                node = node.head if node.head is not node else None
+            elif node.dep_ == "ccomp" and node is not tok:
+                node = node.head
+            elif node.dep_ == "ccomp":
+                node = node.head
+            else:
+                node = None
+            steps += 1
+        return True
+
+    def _is_intent(self, tok: Token) -> bool:
+        """True when the act is planned or future rather than done."""
+        node = tok
+        for _ in range(4):
+            if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in node.children):
+                return True
+            if node.dep_ in ("xcomp", "acomp") and node.head.lemma_.lower() in INTENT_HEADS:
+                return True
+            if node.dep_ == "advcl" and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in node.children
+            ):
+                return True  # purpose: "arrived to discuss"
+            if node.dep_ in ("xcomp", "acomp") or (node.dep_ in ("dobj", "pobj") and tok.pos_ == "NOUN"):
+                node = node.head
+                continue
+            break
+        return False
+
+
+def tok_in_clause(tok: Token, head: Token) -> bool:
+    return head.is_ancestor(tok)
+
+
+def _has_event_xcomp(tok: Token, verb_events: set[int]) -> bool:
+    return any(c.dep_ == "xcomp" and c.i in verb_events for c in tok.children)
+
+
+def _is_passive(tok: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+
+
+def _object(tok: Token) -> Token | None:
+    return next((c for c in tok.children if c.dep_ in ("dobj", "obj", "attr")), None)
+
+
+def _preps(tok: Token | None) -> set[str]:
+    if tok is None:
+        return set()
+    return {c.lower_ for c in tok.children if c.dep_ in ("prep", "dative", "agent")}
+
+
+def _pobj(prep: Token) -> Token | None:
+    return next((c for c in prep.children if c.dep_ == "pobj"), None)
+
+
+def _resolve_all(tokens: Sequence[Token], actors: DocumentActors) -> list[Actor]:
+    return [a for a in (actors.resolve(t) for t in tokens) if a is not None]
+
+
+def _prep_object(tok: Token | None, prep: str) -> Token | None:
+    if tok is None:
+        return None
+    for child in tok.children:
+        if child.dep_ in ("prep", "dative") and child.lower_ == prep:
+            obj = _pobj(child)
+            if obj is not None:
+                return obj
+    return None
+
+
+def _subject(tok: Token) -> Token | None:
+    """The performer: own subject, else the controller up the clause chain."""
+    node = tok
+    for _ in range(6):
+        subj = next((c for c in node.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subj is not None:
+            return subj
+        if node.dep_ in ("xcomp", "acomp") and node.head is not node:
+            obj = _object(node.head)
+            if (
+                obj is not None
+                and node.dep_ == "xcomp"
+                and obj.i < node.i
+                and node.head.lemma_.lower() in OBJECT_CONTROL
+            ):
+                return obj  # object control: "prompted Kim to order"
+            node = node.head
+        elif node.dep_ in ("conj", "advcl", "pcomp", "prep") and node.head is not node:
+            node = node.head
+        elif node.dep_ == "relcl":
+            return node.head
+        else:
+            return None
+    return None
+
+
+def _with_conjuncts(tok: Token | None) -> list[Token]:
+    if tok is None:
+        return []
+    out = [tok]
+    stack = [c for c in tok.children if c.dep_ == "conj"]
+    while stack:
+        conj = stack.pop()
+        if conj.pos_ in ("NOUN", "PROPN", "PRON"):
+            out.append(conj)
+            stack.extend(c for c in conj.children if c.dep_ == "conj")
+    return sorted(out, key=lambda t: t.i)
+
+
+def event_date(trigger: Token, published: dt.date, context: EventDate | None) -> EventDate:
+    """The event's own date; a past-tense event without one inherits the narrative's."""
+    own = resolve_date(trigger, published)
+    if own.precision != "publication" or context is None:
+        return own
+    verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
+    past = verb.tag_ in ("VBD", "VBN") and not any(
+        c.lower_ in ("has", "have", "'ve", "’ve") for c in verb.children if c.dep_ == "aux"
+    )
+    if past:
+        return EventDate(context.date, context.precision, context.text)
+    return own

