@@ -598,7 +598,8 @@ def test_location_spans_given_as_token_indices_are_repaired(tmp_path: Path) -> N
     text = "In the neighboring province of Ingushetia, troops clashed with rebels."
     assert repair_location(text, 31, 41) == (31, 41)  # clean character span kept
     assert repair_location(text, 5, 5) == (31, 41)  # token 5 (inclusive end) = Ingushetia
-    assert repair_location(" McCoy was captured in Las Vegas.", 6, 7) == (23, 32)
+    # A leading space is a token of its own: tokens 7..8 are "Las Vegas".
+    assert repair_location(" McCoy was captured in March in Las Vegas.\n", 7, 8) == (32, 41)
     assert repair_location("Rebels entered al-Rai today.", 15, 21) == (15, 21)  # lower-case name
     assert repair_location("They protested the blockade.", 3, 3) is None  # neither reading works
     rows = [

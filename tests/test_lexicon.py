@@ -41,7 +41,10 @@ def pat(cameo: str, spec: str, source: str = "t:1") -> Pattern:
             ("hold", "VERB", None, frozenset({"talk", "meeting", "discussion"}), "with"),
         ),
         ("cut+off [aid|tie] to", ("cut", "VERB", "off", frozenset({"aid", "tie"}), "to")),
-        ("  fire [ gas | cannon ]   at ", ("fire", "VERB", None, frozenset({"gas", "cannon"}), "at")),
+        (
+            "  fire [ gas | cannon ]   at ",
+            ("fire", "VERB", None, frozenset({"gas", "cannon"}), "at"),
+        ),
     ],
 )
 def test_parse_pattern_forms(spec: str, expected: tuple) -> None:
@@ -189,7 +192,9 @@ def test_bad_lines_name_file_and_line(tmp_path: Path, body: str, line: int, frag
 
 
 def test_duplicate_key_with_other_code_names_both_lines(tmp_path: Path) -> None:
-    path = write(tmp_path, HEADER + "040\thold [talk|meeting] with\n#\n046\thold [meeting|talk]  with\n")
+    path = write(
+        tmp_path, HEADER + "040\thold [talk|meeting] with\n#\n046\thold [meeting|talk]  with\n"
+    )
     with pytest.raises(DataFileError) as exc:
         load_lexicon(path)
     msg = str(exc.value)
@@ -416,15 +421,19 @@ def nlp():
 
 @pytest.mark.slow
 def test_model_produces_every_verb_lemma(nlp, bundled: Lexicon) -> None:
-    """Each verb lemma must be what the model gives for its past or 3rd-person form."""
+    """Each verb lemma is what the model gives for its past or 3rd-person form.
+
+    Where the model mangles a form ("staged" -> "stag"), the lexicon must list
+    the mangled lemma as well, so the inflected form is still found.
+    """
     verbs = sorted(bundled.verb_lemmas)
     texts = [t for v in verbs for t in (f"They {past_tense(v)} it.", f"He {third_person(v)} it.")]
     docs = list(nlp.pipe(texts))
-    missing = [
-        (v, docs[2 * i][1].text, docs[2 * i][1].lemma_)
-        for i, v in enumerate(verbs)
-        if v not in {docs[2 * i][1].lemma_.lower(), docs[2 * i + 1][1].lemma_.lower()}
-    ]
+    missing = []
+    for i, verb in enumerate(verbs):
+        produced = {docs[2 * i][1].lemma_.lower(), docs[2 * i + 1][1].lemma_.lower()}
+        if verb not in produced and not produced <= bundled.verb_lemmas:
+            missing.append((verb, docs[2 * i][1].text, sorted(produced)))
     assert not missing
 
 
@@ -465,7 +474,10 @@ def test_model_phrases_reach_their_codes(nlp, bundled: Lexicon) -> None:
         if obj is not None:
             preps |= {c.lower_ for c in obj.children if c.dep_ == "prep"}
         got = bundled.match(
-            tok.lemma_, tok.pos_, particle=particle, obj=obj.lemma_ if obj is not None else None,
+            tok.lemma_,
+            tok.pos_,
+            particle=particle,
+            obj=obj.lemma_ if obj is not None else None,
             preps=preps,
         )
         assert got is not None and got.cameo == code, (text, got)

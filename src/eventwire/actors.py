@@ -80,7 +80,10 @@ class DocumentActors:
 
     def remember(self, actor: Actor, name_tokens: Sequence[Token]) -> None:
         keys = {name_key(" ".join(t.text for t in name_tokens))}
-        words = [t for t in name_tokens if t.is_alpha and len(t.text) > 1]
+        words = [
+            t for t in name_tokens
+            if t.is_alpha and len(t.text) > 2 and t.lower_ not in _NAME_PARTICLES
+        ]
         if len(words) > 1:
             keys.update({name_key(words[0].text), name_key(words[-1].text)})
         for key in keys:
@@ -113,6 +116,8 @@ class DocumentActors:
         found = self.people.get(key)
         if found is None and len(name_tokens) > 1:
             for token in (name_tokens[-1], name_tokens[0]):
+                if token.lower_ in _NAME_PARTICLES or len(token.text) < 3:
+                    continue
                 k = name_key(token.text)
                 if k not in self.ambiguous and k in self.people:
                     return self.people[k]
@@ -160,7 +165,7 @@ class ActorResolver:
         name_tokens = _name_tokens(head, hits)
 
         country = next((h.country for h in reversed(hits) if h.country), None)
-        sector = next((h.sector for h in reversed(hits) if h.sector), None)
+        sector = _primary_sector(hits)
         org = next((h for h in reversed(hits) if h.kind in ("org", "user")), None)
         if country is None and sector is not None and head_hit is not None:
             country = self._of_country(head, ctx.published)
@@ -271,6 +276,18 @@ class ActorResolver:
         if sector is not None:
             return _Hit(0, 0, "sector", None, sector)
         return None
+
+
+# Identity sectors (religion, ideology) qualify a role; a role word decides the code.
+_IDENTITY_SECTORS = frozenset("REL CHR CTH MUS SUN SHI JEW HIN BUD MOD RAD".split())
+# Particles of Arabic, Dutch, German ... names; never a short name on their own.
+_NAME_PARTICLES = frozenset("al el bin ibn bint abu abd de del der da di van von le la du dos das".split())
+
+
+def _primary_sector(hits: Sequence[_Hit]) -> str | None:
+    """The role sector nearest the head; an identity sector only if there is no role."""
+    sectors = [h.sector for h in reversed(hits) if h.sector]
+    return next((s for s in sectors if s not in _IDENTITY_SECTORS), sectors[0] if sectors else None)
 
 
 def _phrase_tokens(head: Token) -> list[Token]:

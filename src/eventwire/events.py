@@ -24,8 +24,8 @@ from eventwire.ontology import Ontology
 
 # Verbs whose object noun names the event their subject performs ("held talks").
 LIGHT_VERBS = frozenset(
-    "hold have conduct carry launch stage make pay begin start resume continue "
-    "lead order authorize authorise undertake mount host wage open join".split()
+    "hold have conduct carry launch stage stag make pay begin start resume continue "
+    "lead order authorize authorise undertake mount host wage wag open join".split()
 )
 # Heads that turn an embedded act into a plan or intent ("ready to resume talks").
 INTENT_HEADS = frozenset(
@@ -37,6 +37,12 @@ INTENT_HEADS = frozenset(
 OBJECT_CONTROL = frozenset(
     "prompt urge ask order force persuade tell allow encourage invite instruct push press "
     "compel authorize authorise enable help require lead convince get cause".split()
+)
+# The small model sometimes labels particles as adverbs ("stepped down").
+_ADVERB_PARTICLES = frozenset("down off out up back away over".split())
+QUANTITY_NOUNS = frozenset(
+    "series wave number round string spate set flurry barrage couple dozen hundred "
+    "thousand handful volley salvo campaign".split()
 )
 DENIAL_HEADS = frozenset("deny refute dismiss reject".split())
 HYPOTHETICAL_AUX = frozenset("could might may should must".split())
@@ -131,20 +137,23 @@ class EventFinder:
         patterns = self.lexicon.for_lemma(lemma, "VERB")
         if not patterns:
             return None
-        particles = {c.lower_ for c in tok.children if c.dep_ == "prt"}
+        particle = next(
+            (
+                c.lower_
+                for c in tok.children
+                if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in _ADVERB_PARTICLES)
+            ),
+            None,
+        )
         obj = _object(tok)
-        preps = _preps(tok) | (_preps(obj) if obj is not None else set())
-        obj_lemmas = {obj.lemma_.lower(), obj.lower_} if obj is not None else set()
+        preps = _preps(tok) | _preps(obj)
+        objects: list[str | None] = [None]
         if obj is not None:
-            obj_lemmas |= {c.lemma_.lower() for c in obj.children if c.dep_ == "conj"}
+            objects = [obj.lemma_.lower(), obj.lower_]
+            objects += [c.lemma_.lower() for c in obj.children if c.dep_ == "conj"]
         for p in patterns:
-            if p.particle and p.particle not in particles:
-                continue
-            if p.objects and not (p.objects & obj_lemmas):
-                continue
-            if p.prep and p.prep not in preps:
-                continue
-            return p
+            if any(p.accepts(particle=particle, obj=o, preps=preps) for o in objects):
+                return p
         return None
 
     def _match_noun(self, tok: Token, lemma: str) -> Pattern | None:
@@ -261,7 +270,13 @@ def _is_passive(tok: Token) -> bool:
 
 
 def _object(tok: Token) -> Token | None:
-    return next((c for c in tok.children if c.dep_ in ("dobj", "obj", "attr")), None)
+    """The direct object, looking through quantity nouns ("a series of airstrikes")."""
+    obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj", "attr")), None)
+    if obj is not None and obj.lemma_.lower() in QUANTITY_NOUNS:
+        inner = _prep_object(obj, "of")
+        if inner is not None:
+            return inner
+    return obj
 
 
 def _preps(tok: Token | None) -> set[str]:

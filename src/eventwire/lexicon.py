@@ -167,8 +167,8 @@ class Lexicon:
         self._index: dict[tuple[str, str], tuple[Pattern, ...]] = {
             k: tuple(sorted(v, key=lambda p: -p.specificity)) for k, v in index.items()
         }
-        self.verb_lemmas: frozenset[str] = frozenset(l for l, p in self._index if p == VERB)
-        self.noun_lemmas: frozenset[str] = frozenset(l for l, p in self._index if p == NOUN)
+        self.verb_lemmas: frozenset[str] = frozenset(w for w, p in self._index if p == VERB)
+        self.noun_lemmas: frozenset[str] = frozenset(w for w, p in self._index if p == NOUN)
 
     @property
     def lemmas(self) -> frozenset[str]:
@@ -264,7 +264,9 @@ def _read(path: Path, valid_codes: frozenset[str] | None) -> Lexicon:
         if not header_seen:
             if tuple(f.strip().lower() for f in fields[:2]) != HEADER or len(fields) > 3:
                 raise DataFileError(
-                    where, lineno, "first non-comment line must be the header 'cameo<TAB>pattern<TAB>note'"
+                    where,
+                    lineno,
+                    "first non-comment line must be the header 'cameo<TAB>pattern<TAB>note'",
                 )
             header_seen = True
             continue
@@ -288,7 +290,9 @@ def _read(path: Path, valid_codes: frozenset[str] | None) -> Lexicon:
         pat = Pattern(code, lemma, pos, particle, objects, prep, f"{where}:{lineno}")
         if pat.key in seen:
             other_code, other_line = seen[pat.key]
-            what = "same pattern" if other_code == code else "conflicting codes for the same pattern"
+            what = (
+                "same pattern" if other_code == code else "conflicting codes for the same pattern"
+            )
             raise DataFileError(
                 where,
                 lineno,
