@@ -24,6 +24,23 @@ _PHRASE_DEPS = {"compound", "amod", "nmod", "poss", "flat", "npadvmod", "nummod"
 # Entity types that are never actors (N3: dates, numbers, durations).
 _NOT_ACTOR_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
+# Pronouns that refer back to the speaker of a reporting verb, by number.
+_SPEAKER_PRONOUNS = {
+    "he": "sing", "she": "sing", "it": "sing", "they": "plur", "we": "plur",
+    "his": "sing", "her": "sing", "its": "sing", "their": "plur", "our": "plur",
+}
+REPORTING_VERBS = frozenset(
+    "say tell announce declare state add insist claim warn report confirm reiterate "
+    "stress promise pledge vow threaten indicate signal hint agree argue write "
+    "conclude decide acknowledge admit deny".split()
+)
+# Nouns that stand for a group of the actors in their of-phrase.
+_GROUP_NOUNS = frozenset(
+    "thousand hundred dozen ten million tens hundreds thousands dozens millions number "
+    "group batch patch contingent unit team handful band crowd majority minority some "
+    "many most several few one two three half third deployment member members "
+    "delegation".split()
+)
 _RELATIVE = {"who", "which", "that", "whom"}
 _NAME_KEY = re.compile(r"[^a-z0-9]+")
 
@@ -143,14 +160,24 @@ class ActorResolver:
 
     # -- resolution -----------------------------------------------------------------
 
-    def resolve(self, head: Token, ctx: DocumentActors) -> Actor | None:
+    def resolve(self, head: Token, ctx: DocumentActors, _depth: int = 0) -> Actor | None:
+        if _depth > 3:
+            return None
+        inner = _group_member(head)
+        if inner is not None:  # "thousands of students", "a contingent of NATO troops"
+            return self.resolve(inner, ctx, _depth + 1)
         if head.ent_type_ in _NOT_ACTOR_ENTS or head.like_num:
             return None
         lower = head.lower_
         if head.pos_ == "PRON":
             if lower in _RELATIVE and head.dep_ in ("nsubj", "nsubjpass"):
                 noun = head.head.head if head.head.dep_ == "relcl" else None
-                return self.resolve(noun, ctx) if noun is not None else None
+                return self.resolve(noun, ctx, _depth + 1) if noun is not None else None
+            speaker = _reporting_speaker(head)
+            if speaker is not None:  # "Syria says it is willing": the speaker speaks of itself
+                actor = self.resolve(speaker, ctx, _depth + 1)
+                if actor is not None:
+                    return _as_mention(actor, head, "coref")
             if lower in _PERSON_PRONOUNS:
                 person = ctx.person_before(head)
                 if person is not None:
@@ -158,6 +185,8 @@ class ActorResolver:
             return None
 
         tokens = _phrase_tokens(head)
+        if not tokens or head.is_punct:
+            return None
         hits = self._scan(tokens, ctx.published)
         head_hit = next((h for h in hits if h.start <= head.i < h.end), None)
         if head_hit is not None and head_hit.kind == "blocked":
@@ -168,7 +197,9 @@ class ActorResolver:
         sector = _primary_sector(hits)
         org = next((h for h in reversed(hits) if h.kind in ("org", "user")), None)
         if country is None and sector is not None and head_hit is not None:
-            country = self._of_country(head, ctx.published)
+            country = self._of_country(head, ctx.published) or self._owner_country(
+                head, ctx, _depth
+            )
 
         text = _span_text(head, tokens)
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
@@ -217,6 +248,14 @@ class ActorResolver:
                 "dictionary",
             )
         return Actor(text, _code(country, sector), country, sector, None, start, end, "dictionary")
+
+    def _owner_country(self, head: Token, ctx: DocumentActors, depth: int) -> str | None:
+        """'their forces' after 'Bosnian Serbs said': the owner's country."""
+        owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+        if owner is None:
+            return None
+        actor = self.resolve(owner, ctx, depth + 1)
+        return actor.country if actor is not None else None
 
     def _of_country(self, head: Token, day: dt.date) -> str | None:
         """'the president of France': a country in an of-phrase of a role noun."""
@@ -282,6 +321,45 @@ class ActorResolver:
 _IDENTITY_SECTORS = frozenset("REL CHR CTH MUS SUN SHI JEW HIN BUD MOD RAD".split())
 # Particles of Arabic, Dutch, German ... names; never a short name on their own.
 _NAME_PARTICLES = frozenset("al el bin ibn bint abu abd de del der da di van von le la du dos das".split())
+
+
+def _group_member(head: Token) -> Token | None:
+    """The actor noun inside 'thousands of X' / 'a contingent of X', if any."""
+    if head.lemma_.lower() not in _GROUP_NOUNS and head.lower_ not in _GROUP_NOUNS:
+        return None
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                return obj
+    return None
+
+
+def _reporting_speaker(pronoun: Token) -> Token | None:
+    """For a pronoun in a clause reported by a speech verb, that verb's (non-pronoun) subject."""
+    number = _SPEAKER_PRONOUNS.get(pronoun.lower_)
+    if number is None:
+        return None
+    node = pronoun.head
+    for _ in range(5):
+        if node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS:
+            speaker = next(
+                (c for c in node.head.children if c.dep_ in ("nsubj", "nsubjpass")), None
+            )
+            if speaker is None or speaker.pos_ == "PRON":
+                return None
+            plural = speaker.tag_ in ("NNS", "NNPS") or any(
+                c.dep_ == "conj" for c in speaker.children
+            )
+            if number == "plur" and not plural and speaker.ent_type_ not in ("NORP", "GPE", "ORG"):
+                return None
+            if number == "sing" and plural:
+                return None
+            return speaker
+        if node.head is node:
+            return None
+        node = node.head
+    return None
 
 
 def _primary_sector(hits: Sequence[_Hit]) -> str | None:

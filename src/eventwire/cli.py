@@ -304,9 +304,10 @@ def demo(model: str) -> None:
 @click.option("--errors", "errors_out", type=click.Path(dir_okay=False), help="Write every miss and false event (JSON Lines).")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write the Markdown quality report (docs/QUALITY.md).")
 @click.option("--check", "thresholds", type=click.Path(dir_okay=False, exists=True), help="Fail if a figure is below the thresholds file.")
+@click.option("--record", "record_out", type=click.Path(dir_okay=False), help="Write today's headline figures as a thresholds file (to raise the gate).")
 @click.option("--model", default=DEFAULT_MODEL, show_default=True)
 @_fail_clearly
-def eval_(gold, fmt, run_all, gold_dir, seed_dir, limit, json_out, errors_out, report, thresholds, model) -> None:
+def eval_(gold, fmt, run_all, gold_dir, seed_dir, limit, json_out, errors_out, report, thresholds, record_out, model) -> None:
     """Score the coder against gold data.
 
     \b
@@ -342,6 +343,9 @@ def eval_(gold, fmt, run_all, gold_dir, seed_dir, limit, json_out, errors_out, r
             results, version=__version__, date=dt.date.today().isoformat(), command=command
         )
         Path(report).write_text(text, encoding="utf-8")
+    if record_out:
+        recorded = evaluate.thresholds_from_results(results, headline_only=True)
+        Path(record_out).write_text(json.dumps(recorded, indent=2) + "\n", encoding="utf-8")
     if thresholds:
         problems = evaluate.check_thresholds(
             results, json.loads(Path(thresholds).read_text(encoding="utf-8"))

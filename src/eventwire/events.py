@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from eventwire.actors import DocumentActors
+from eventwire.actors import REPORTING_VERBS, DocumentActors
 from eventwire.dates import resolve_date
 from eventwire.lexicon import Lexicon, Pattern
 from eventwire.models import Actor, EventDate
@@ -45,10 +45,16 @@ QUANTITY_NOUNS = frozenset(
     "thousand handful volley salvo campaign".split()
 )
 DENIAL_HEADS = frozenset("deny refute dismiss reject".split())
-HYPOTHETICAL_AUX = frozenset("could might may should must".split())
-FUTURE_AUX = frozenset("will shall 'll would".split())
+HYPOTHETICAL_AUX = frozenset("could might may".split())
+REFUSAL_HEADS = frozenset("refuse decline".split())
+FUTURE_AUX = frozenset("will shall 'll would wo".split())
 TARGET_PREPS = ("with", "against", "to", "on", "toward", "towards", "into", "at", "upon")
 STATEMENT_ROOTS = frozenset({"01"})
+_ACTOR_ENTS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
+COOPERATION_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
+OBLIGATION_AUX = frozenset({"must"})
+REFUSAL_CODE = "12"
+DEMAND_CODE = "10"
 
 
 @dataclass(frozen=True)
@@ -94,9 +100,17 @@ class EventFinder:
         for tok, pattern, noun in matches:
             if noun and tok.dep_ in ("dobj", "obj") and tok.head.i in verb_events:
                 continue  # "imposed sanctions": the verb event already covers it
-            if not self._is_fact(tok):
-                continue
+            modality = self._modality(tok)
             cameo, intent = pattern.cameo, self._is_intent(tok)
+            if modality == "refused" and cameo[:2] in COOPERATION_ROOTS and not noun:
+                cameo, intent = REFUSAL_CODE, False  # "will not accept refugees"
+            elif modality == "obliged" and not noun:
+                demand = self._demand(tok, pattern, actors)
+                if demand is not None:
+                    out.append(demand)
+                continue
+            elif modality != "fact":
+                continue
             if intent:
                 if cameo[:2] in ("03", "13"):
                     intent = False
@@ -115,7 +129,7 @@ class EventFinder:
             src_actors = _resolve_all(sources, actors)
             tgt_actors: list[Actor] = []
             for option in target_options:  # the first argument position that names an actor
-                tgt_actors = _resolve_all(_with_conjuncts(option), actors)
+                tgt_actors = _resolve_targets(_with_conjuncts(option), actors)
                 if any(a.code for a in tgt_actors):
                     break
             if noun and not any(a.code for a in src_actors):
@@ -126,7 +140,7 @@ class EventFinder:
                         tgt = None
                     if not ((src and src.code) or (tgt and tgt.code)):
                         continue
-                    if src is None and not _is_passive(tok):
+                    if src is None and not (_is_passive(tok) or _impersonal(tok, cameo)):
                         continue
                     out.append(Candidate(tok, pattern, cameo, src, tgt, intent, noun))
         return out
@@ -166,6 +180,22 @@ class EventFinder:
                 continue
             return p
         return None
+
+    def _demand(self, tok: Token, pattern: Pattern, actors: DocumentActors) -> Candidate | None:
+        """'X said that Y must do Z' is X demanding of Y (CAMEO 10)."""
+        verb = tok
+        while verb.dep_ in ("xcomp", "conj") and verb.head is not verb:
+            verb = verb.head
+        speech = verb.head
+        if verb.dep_ != "ccomp" or speech.lemma_.lower() not in REPORTING_VERBS:
+            return None
+        speakers = _resolve_all(_with_conjuncts(_subject(speech)), actors)
+        addressees = _resolve_all(_with_conjuncts(_subject(tok)), actors)
+        source = next((a for a in speakers if a.code), None)
+        if source is None:
+            return None
+        target = next((a for a in addressees if a.code), None)
+        return Candidate(tok, pattern, DEMAND_CODE, source, target, False, False)
 
     # -- arguments -----------------------------------------------------------------------
 
@@ -211,32 +241,33 @@ class EventFinder:
 
     # -- modality ------------------------------------------------------------------------
 
-    def _is_fact(self, tok: Token) -> bool:
-        """False for negated, conditional, hypothetical or denied events."""
+    def _modality(self, tok: Token) -> str:
+        """'fact', or why not: 'negated', 'refused' (negated future), 'hypothetical', 'obliged'."""
         node: Token | None = tok
         steps = 0
         while node is not None and steps < 6:
             kids = list(node.children)
-            if any(c.dep_ == "neg" for c in kids):
-                return False
-            if any(c.dep_ == "det" and c.lower_ in ("no",) for c in kids):
-                return False
+            aux = {c.lower_ for c in kids if c.dep_ in ("aux", "auxpass")}
+            if any(c.dep_ == "neg" for c in kids) or any(
+                c.dep_ == "det" and c.lower_ == "no" for c in kids
+            ):
+                return "refused" if aux & FUTURE_AUX or node.lemma_ in REFUSAL_HEADS else "negated"
             if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in kids):
-                return False
-            if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX for c in kids):
-                return False
-            if node is not tok and node.lemma_.lower() in DENIAL_HEADS and tok_in_clause(tok, node):
-                return False
+                return "hypothetical"
+            if aux & OBLIGATION_AUX:
+                return "obliged"
+            if aux & HYPOTHETICAL_AUX:
+                return "hypothetical"
+            if node is not tok and node.lemma_.lower() in DENIAL_HEADS and node.is_ancestor(tok):
+                return "negated"
             if node.dep_ in ("xcomp", "dobj", "pobj", "prep", "pcomp", "acomp", "conj", "aux"):
                 node = node.head if node.head is not node else None
-            elif node.dep_ == "ccomp" and node is not tok:
-                node = node.head
-            elif node.dep_ == "ccomp":
+            elif node.dep_ == "ccomp" and node is tok:
                 node = node.head
             else:
                 node = None
             steps += 1
-        return True
+        return "fact"
 
     def _is_intent(self, tok: Token) -> bool:
         """True when the act is planned or future rather than done."""
@@ -257,8 +288,12 @@ class EventFinder:
         return False
 
 
-def tok_in_clause(tok: Token, head: Token) -> bool:
-    return head.is_ancestor(tok)
+def _impersonal(tok: Token, cameo: str) -> bool:
+    """Violence by a weapon or unnamed agent ("a roadside bomb killed two soldiers")."""
+    if cameo[:2] < "14" or tok.pos_ != "VERB":
+        return False
+    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    return subj is not None and subj.pos_ == "NOUN" and subj.ent_type_ not in _ACTOR_ENTS
 
 
 def _has_event_xcomp(tok: Token, verb_events: set[int]) -> bool:
@@ -291,6 +326,29 @@ def _pobj(prep: Token) -> Token | None:
 
 def _resolve_all(tokens: Sequence[Token], actors: DocumentActors) -> list[Actor]:
     return [a for a in (actors.resolve(t) for t in tokens) if a is not None]
+
+
+def _resolve_targets(tokens: Sequence[Token], actors: DocumentActors) -> list[Actor]:
+    """Targets; a non-actor object stands for its owner ("praised Haiti's efforts")."""
+    out = []
+    for tok in tokens:
+        actor = actors.resolve(tok)
+        if actor is None or not actor.code:
+            owner = next(
+                (
+                    c
+                    for c in tok.children
+                    if c.dep_ == "poss"
+                    or (c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ in _ACTOR_ENTS)
+                ),
+                None,
+            )
+            owned = actors.resolve(owner) if owner is not None else None
+            if owned is not None and owned.code:
+                actor = owned
+        if actor is not None:
+            out.append(actor)
+    return out
 
 
 def _prep_object(tok: Token | None, prep: str) -> Token | None:

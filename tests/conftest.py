@@ -1,0 +1,89 @@
+"""Shared fixtures: one Pipeline per session, the event JSON Schema, and data paths.
+
+The Pipeline is cheap to build but loads the spaCy model on first use; building
+it once here (and ``load_nlp`` caching the model) keeps the slow tests fast.
+Shared data in ../shared is read-only and optional: tests that need it skip.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+EXAMPLES = REPO / "examples"
+SEED_ARTICLE_NAME = "000_8c9f69aaa352faaa.txt"
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    """The default coder, built once; the first test that parses pays for the model."""
+    from eventwire.pipeline import Pipeline
+
+    return Pipeline()
+
+
+@pytest.fixture(scope="session")
+def event_schema() -> dict[str, Any]:
+    return json.loads(
+        files("eventwire").joinpath("schema/event.schema.json").read_text(encoding="utf-8")
+    )
+
+
+@pytest.fixture(scope="session")
+def schema_validator(event_schema):
+    """A Draft 2020-12 validator over src/eventwire/schema/event.schema.json."""
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(event_schema)
+    return Draft202012Validator(event_schema)
+
+
+@pytest.fixture(scope="session")
+def assert_valid_events(schema_validator) -> Callable[[Iterable[dict[str, Any]]], None]:
+    """Check event dicts against the schema; the failure names each event and error."""
+
+    def check(events: Iterable[dict[str, Any]]) -> None:
+        problems = []
+        for event in events:
+            for error in schema_validator.iter_errors(event):
+                path = "/".join(str(p) for p in error.absolute_path) or "<root>"
+                problems.append(f"{event.get('event_id')} {path}: {error.message}")
+        assert not problems, "events do not match the schema:\n" + "\n".join(problems[:20])
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"shared data not found at {SHARED}")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seed_article_path(shared_dir: Path) -> Path:
+    path = shared_dir / "seed" / SEED_ARTICLE_NAME
+    if not path.is_file():
+        pytest.skip(f"seed article not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_expected_path(shared_dir: Path) -> Path:
+    path = shared_dir / "seed" / "expected_events.json"
+    if not path.is_file():
+        pytest.skip(f"seed expectations not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    assert EXAMPLES.is_dir(), f"the bundled examples are missing: {EXAMPLES}"
+    return EXAMPLES

@@ -1,0 +1,282 @@
+"""End-to-end tests of Pipeline: real spaCy parses on the seed, the examples and own texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from eventwire.config import Settings
+from eventwire.evaluate import evaluate_seed
+from eventwire.ingest import read_inputs
+from eventwire.models import Actor, Article, Event
+from eventwire.pipeline import Pipeline
+
+pytestmark = pytest.mark.slow
+
+DAY = dt.date(2021, 3, 3)
+
+
+def _article(text: str, date: dt.date = DAY) -> Article:
+    return Article(id=Article.make_id(text), text=text, date=date)
+
+
+def _code(pipeline: Pipeline, text: str, date: dt.date = DAY) -> list[Event]:
+    (events,) = pipeline.extract_batch([_article(text, date)])
+    return events
+
+
+def _brief(events: list[Event]) -> list[tuple]:
+    return [
+        (
+            e.source.code if e.source else None,
+            e.cameo,
+            e.target.code if e.target else None,
+            e.sentence,
+        )
+        for e in events
+    ]
+
+
+def _country(actor: Actor | None) -> str | None:
+    return actor.country if actor is not None else None
+
+
+def _read_one(path: Path) -> Article:
+    records = list(read_inputs([path]))
+    articles = [r for r in records if isinstance(r, Article)]
+    assert len(articles) == 1, f"{path}: read {records}"
+    return articles[0]
+
+
+@pytest.fixture(scope="module")
+def seed_article(seed_article_path: Path) -> Article:
+    return _read_one(seed_article_path)
+
+
+@pytest.fixture(scope="module")
+def seed_events(pipeline: Pipeline, seed_article: Article) -> list[Event]:
+    (events,) = pipeline.extract_batch([seed_article])
+    return events
+
+
+@pytest.fixture(scope="module")
+def example_results(pipeline: Pipeline, examples_dir: Path) -> list[tuple[Article, list[Event]]]:
+    records = list(read_inputs([examples_dir]))
+    articles = [r for r in records if isinstance(r, Article)]
+    assert len(articles) == len(records), f"examples rejected: {records}"
+    return list(pipeline.extract(articles))
+
+
+# ---------------------------------------------------------------------- the seed article
+
+
+def test_seed_article_is_read_with_its_date(seed_article: Article) -> None:
+    assert seed_article.date == dt.date(2020, 7, 8)
+    assert seed_article.text.startswith("US envoy Stephen E. Biegun")
+
+
+def test_seed_events_validate_against_schema(seed_events, assert_valid_events) -> None:
+    assert seed_events, "the seed article gave no events"
+    assert_valid_events(e.to_dict() for e in seed_events)
+
+
+def test_seed_expectations(pipeline: Pipeline, seed_expected_path: Path) -> None:
+    result = evaluate_seed(seed_expected_path, pipeline.extract_batch)
+    missing = sorted(
+        err["id"]
+        for err in result.errors
+        if err["kind"] in ("missing_required", "missing_optional")
+    )
+    missing_required = [
+        f"{err['id']} ({err['sentence'][:50]!r}, failed {err['failed']})"
+        for err in result.errors
+        if err["kind"] == "missing_required"
+    ]
+    violations = [err for err in result.errors if err["kind"] == "must_not"]
+    report = (
+        f"metrics {result.metrics}; missing required: {missing_required or 'none'}; "
+        f"must_not broken: {violations}"
+    )
+    for entry in ("E2", "E9", "E10"):
+        assert entry not in missing, f"{entry} not found; {report}"
+    assert result.metrics["must_not_violations"] == 0, report
+    assert result.metrics["required_found"] >= 3, report
+
+
+# ------------------------------------------------------------------ stability, offsets
+
+
+def test_event_ids_are_stable_across_runs(seed_article: Article, seed_events) -> None:
+    again = Pipeline().extract_batch([seed_article])[0]
+    assert [e.event_id for e in again] == [e.event_id for e in seed_events]
+    assert [e.to_dict() for e in again] == [e.to_dict() for e in seed_events]
+    assert len({e.event_id for e in seed_events}) == len(seed_events)
+
+
+def _offset_problems(article: Article, events: list[Event]) -> list[str]:
+    text = article.text
+    out = []
+    for e in events:
+        if text[e.char_start : e.char_end] != e.sentence:
+            out.append(
+                f"sentence {e.char_start}:{e.char_end} -> {text[e.char_start : e.char_end]!r}"
+            )
+        if e.trigger_start is None or text[e.trigger_start : e.trigger_end] != e.trigger:
+            out.append(f"trigger {e.trigger!r} at {e.trigger_start}:{e.trigger_end}")
+        elif not e.char_start <= e.trigger_start < e.trigger_end <= e.char_end:
+            out.append(f"trigger {e.trigger!r} outside its sentence")
+    return out
+
+
+def _actor_problems(article: Article, events: list[Event]) -> list[str]:
+    out = []
+    for e in events:
+        for actor in (e.source, e.target):
+            if actor is None:
+                continue
+            assert isinstance(actor, Actor)
+            if actor.start is None or actor.end is None:
+                out.append(f"{actor.text!r} has no offsets")
+            elif article.text[actor.start : actor.end] != actor.text:
+                shown = article.text[actor.start : actor.end]
+                out.append(f"{actor.text!r} at {actor.start}:{actor.end} slices {shown!r}")
+    return out
+
+
+def test_seed_sentence_and_trigger_offsets_slice_the_text(seed_article, seed_events) -> None:
+    assert _offset_problems(seed_article, seed_events) == []
+
+
+def test_example_sentence_and_trigger_offsets_slice_the_text(example_results) -> None:
+    problems = [p for article, events in example_results for p in _offset_problems(article, events)]
+    assert problems == []
+
+
+def test_actor_offsets_slice_names_without_determiners(pipeline: Pipeline) -> None:
+    text = "China criticised Japan over the islands. Emmanuel Macron met Olaf Scholz in Berlin."
+    article = _article(text)
+    (events,) = pipeline.extract_batch([article])
+    actors = [a for e in events for a in (e.source, e.target) if a is not None]
+    assert {a.text for a in actors} >= {"China", "Japan"}
+    assert _actor_problems(article, events) == []
+
+
+@pytest.mark.xfail(
+    reason="actors.py ActorResolver.resolve: Actor.text drops a leading determiner "
+    "(_span_text) but start/end keep it, e.g. text 'US special representative' slices "
+    "'The US special representative'",
+    strict=True,
+)
+def test_actor_offsets_slice_the_actor_text(seed_article, seed_events, example_results) -> None:
+    problems = _actor_problems(seed_article, seed_events)
+    problems += [p for article, events in example_results for p in _actor_problems(article, events)]
+    assert problems == []
+
+
+# ------------------------------------------------------------ negation, intent, questions
+
+
+def test_negated_request_gives_no_event(pipeline: Pipeline) -> None:
+    positive = _code(pipeline, "The United States requested a visit to North Korea.")
+    assert any(_country(e.source) == "USA" and _country(e.target) == "PRK" for e in positive), (
+        f"control sentence not coded: {_brief(positive)}"
+    )
+    negated = "The United States did not request a visit to North Korea."
+    events = _code(pipeline, f"{negated} China criticised Japan on Monday.")
+    assert any(_country(e.source) == "CHN" for e in events), _brief(events)
+    bad = [
+        e
+        for e in events
+        if negated in e.sentence and _country(e.source) == "USA" and _country(e.target) == "PRK"
+    ]
+    assert bad == [], _brief(bad)
+
+
+def test_future_meeting_is_coded_as_intent(pipeline: Pipeline) -> None:
+    events = _code(pipeline, "South Korea will meet North Korean officials next week.")
+    codes = [e.cameo for e in events]
+    assert "036" in codes, _brief(events)
+    assert not any(c.startswith("04") for c in codes), _brief(events)
+    intent = next(e for e in events if e.cameo == "036")
+    assert _country(intent.source) == "KOR" and _country(intent.target) == "PRK"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Will South Korea meet North Korean officials next week?",
+        "Did China criticise Japan over the dispute?",
+    ],
+)
+def test_question_gives_no_event(pipeline: Pipeline, question: str) -> None:
+    control = "South Korea met North Korean officials on Monday."
+    events = _code(pipeline, f"{control} {question}")
+    assert any(control in e.sentence for e in events), f"control not coded: {_brief(events)}"
+    assert [e for e in events if question in e.sentence] == []
+
+
+@pytest.mark.parametrize("heading", ["Sanctions on Iran", "Lee's visit to Washington"])
+def test_paragraph_break_splits_subheading_from_next_sentence(
+    pipeline: Pipeline, heading: str
+) -> None:
+    body = "The United States imposed sanctions on Iran on Monday."
+    text = f"{heading}\n\n{body}"
+    events = _code(pipeline, text)
+    coded = [e for e in events if e.cameo.startswith("16")]
+    assert coded, _brief(events)
+    for e in coded:
+        assert e.sentence == body
+        assert e.char_start == text.index(body)
+        assert heading not in e.sentence
+
+
+# --------------------------------------------------------------------- long articles
+
+LONG_PARAGRAPHS = [
+    "Protesters marched through the capital of Kenya on Tuesday. Police fired tear gas at the "
+    "protesters near the parliament building.",
+    "The United States imposed new sanctions on Iran over its nuclear programme. Iran condemned "
+    "the sanctions and accused Washington of economic warfare.",
+    "China criticised Japan over the disputed islands. Japan rejected the criticism and "
+    "summoned the Chinese ambassador.",
+    "Egypt offered to mediate between Israel and Hamas. The United Nations welcomed the offer.",
+]
+
+
+def test_very_long_article_is_coded_in_chunks(pipeline: Pipeline) -> None:
+    base = "\n\n".join(LONG_PARAGRAPHS)
+    (base_events,) = pipeline.extract_batch([_article(base)])
+    assert base_events
+    step = len(base) + 2
+    copies = 250_001 // step + 1
+    text = "\n\n".join([base] * copies)
+    assert len(text) > 250_000
+    article = _article(text)
+    chunked = Pipeline(Settings(max_chunk_chars=50_000))
+    (events,) = chunked.extract_batch([article])
+    assert _offset_problems(article, events) == []
+    per_copy = Counter(e.char_start // step for e in events)
+    short = {k: per_copy.get(k, 0) for k in range(copies) if per_copy.get(k, 0) < len(base_events)}
+    assert short == {}, f"copies with fewer than {len(base_events)} events: {short}"
+    indices = [e.sentence_index for e in events]
+    assert indices == sorted(indices)
+    assert len({e.event_id for e in events}) == len(events)
+
+
+# ------------------------------------------------------------------------- examples
+
+
+def test_every_example_yields_valid_events(example_results, assert_valid_events) -> None:
+    assert len(example_results) >= 15
+    empty = [a.origin for a, events in example_results if not events]
+    assert empty == [], f"examples without events: {empty}"
+    assert_valid_events(e.to_dict() for _, events in example_results for e in events)
+
+
+def test_events_do_not_depend_on_the_batch(pipeline: Pipeline, example_results) -> None:
+    for article, in_batch in example_results[::5]:
+        alone = Pipeline().extract_batch([article])[0]
+        assert [e.to_dict() for e in alone] == [e.to_dict() for e in in_batch], article.origin
