@@ -20,14 +20,33 @@ from eventwire.actor_tables import ActorTables, load_actor_tables, normalise
 from eventwire.models import Actor
 
 # Modifier dependencies that belong to the actor phrase itself.
-_PHRASE_DEPS = {"compound", "amod", "nmod", "poss", "flat", "npadvmod", "nummod", "case", "det", "punct"}
+_PHRASE_DEPS = {
+    "compound",
+    "amod",
+    "nmod",
+    "poss",
+    "flat",
+    "npadvmod",
+    "nummod",
+    "case",
+    "det",
+    "punct",
+}
 # Entity types that are never actors (N3: dates, numbers, durations).
 _NOT_ACTOR_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 # Pronouns that refer back to the speaker of a reporting verb, by number.
 _SPEAKER_PRONOUNS = {
-    "he": "sing", "she": "sing", "it": "sing", "they": "plur", "we": "plur",
-    "his": "sing", "her": "sing", "its": "sing", "their": "plur", "our": "plur",
+    "he": "sing",
+    "she": "sing",
+    "it": "sing",
+    "they": "plur",
+    "we": "plur",
+    "his": "sing",
+    "her": "sing",
+    "its": "sing",
+    "their": "plur",
+    "our": "plur",
 }
 REPORTING_VERBS = frozenset(
     "say tell announce declare state add insist claim warn report confirm reiterate "
@@ -98,7 +117,8 @@ class DocumentActors:
     def remember(self, actor: Actor, name_tokens: Sequence[Token]) -> None:
         keys = {name_key(" ".join(t.text for t in name_tokens))}
         words = [
-            t for t in name_tokens
+            t
+            for t in name_tokens
             if t.is_alpha and len(t.text) > 2 and t.lower_ not in _NAME_PARTICLES
         ]
         if len(words) > 1:
@@ -217,7 +237,13 @@ class ActorResolver:
                     return actor
                 return None
             actor = Actor(
-                text, _code(country, sector), country, sector, _name(name_tokens), start, end,
+                text,
+                _code(country, sector),
+                country,
+                sector,
+                _name(name_tokens),
+                start,
+                end,
                 "role",
             )
             ctx.remember(actor, name_tokens)
@@ -292,9 +318,7 @@ class ActorResolver:
                 i += 1
         return hits
 
-    def _lookup(
-        self, raw: str, key: str, window: Sequence[Token], day: dt.date
-    ) -> _Hit | None:
+    def _lookup(self, raw: str, key: str, window: Sequence[Token], day: dt.date) -> _Hit | None:
         t = self.tables
         for entry in self.user_actors.get(key, ()):
             if entry.valid_on(day):
@@ -320,7 +344,9 @@ class ActorResolver:
 # Identity sectors (religion, ideology) qualify a role; a role word decides the code.
 _IDENTITY_SECTORS = frozenset("REL CHR CTH MUS SUN SHI JEW HIN BUD MOD RAD".split())
 # Particles of Arabic, Dutch, German ... names; never a short name on their own.
-_NAME_PARTICLES = frozenset("al el bin ibn bint abu abd de del der da di van von le la du dos das".split())
+_NAME_PARTICLES = frozenset(
+    "al el bin ibn bint abu abd de del der da di van von le la du dos das".split()
+)
 
 
 def _group_member(head: Token) -> Token | None:

@@ -49,15 +49,38 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
 def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by every command that reads articles."""
     decorators = [
-        click.option("--date", "date", callback=_date, help="Publication date (YYYY-MM-DD) for inputs without one."),
-        click.option("--format", "fmt", type=click.Choice(["seed", "text", "jsonl", "csv", "tsv"]), help="Input format (default: detect)."),
+        click.option(
+            "--date",
+            "date",
+            callback=_date,
+            help="Publication date (YYYY-MM-DD) for inputs without one.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["seed", "text", "jsonl", "csv", "tsv"]),
+            help="Input format (default: detect).",
+        ),
         click.option("--id-field", default="id", show_default=True),
         click.option("--date-field", default="date", show_default=True),
         click.option("--text-field", default="text", show_default=True),
         click.option("--title-field", default="title", show_default=True),
-        click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Installed spaCy pipeline."),
-        click.option("--patterns", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra lexicon file(s), same format as data/lexicon.tsv."),
-        click.option("--actors", "actors_file", multiple=True, type=click.Path(exists=True, dir_okay=False), help="User actor dictionary (CSV/YAML, docs/actors.md)."),
+        click.option(
+            "--model", default=DEFAULT_MODEL, show_default=True, help="Installed spaCy pipeline."
+        ),
+        click.option(
+            "--patterns",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False),
+            help="Extra lexicon file(s), same format as data/lexicon.tsv.",
+        ),
+        click.option(
+            "--actors",
+            "actors_file",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False),
+            help="User actor dictionary (CSV/YAML, docs/actors.md).",
+        ),
         click.option("--statements", is_flag=True, help="Also emit CAMEO 01 statements."),
         click.option("--processes", default=1, show_default=True, help="Parser processes."),
     ]
@@ -134,7 +157,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", default="-", show_default=True, help="JSON Lines output file, '-' for stdout.")
+@click.option(
+    "-o", "--output", default="-", show_default=True, help="JSON Lines output file, '-' for stdout."
+)
 @input_options
 @_fail_clearly
 def extract(inputs: tuple[str, ...], output: str, **kw: Any) -> None:
@@ -160,15 +185,15 @@ def extract(inputs: tuple[str, ...], output: str, **kw: Any) -> None:
         if out is not sys.stdout:
             out.close()
     _report_rejects(summary.rejects)
-    err.print(
-        f"{summary.articles} articles, {summary.rejected} rejected, {summary.events} events"
-    )
+    err.print(f"{summary.articles} articles, {summary.rejected} rejected, {summary.events} events")
 
 
 @main.command()
 @click.argument("inputs", nargs=-1)
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
-@click.option("--recode", is_flag=True, help="Re-code articles already stored (all of them when no INPUTS).")
+@click.option(
+    "--recode", is_flag=True, help="Re-code articles already stored (all of them when no INPUTS)."
+)
 @input_options
 @_fail_clearly
 def code(inputs: tuple[str, ...], db: str, recode: bool, **kw: Any) -> None:
@@ -199,7 +224,12 @@ def code(inputs: tuple[str, ...], db: str, recode: bool, **kw: Any) -> None:
 
         if inputs:
             summary = code_files(
-                inputs, database, pipeline, options=_read_options(kw), recode=recode, progress=advance
+                inputs,
+                database,
+                pipeline,
+                options=_read_options(kw),
+                recode=recode,
+                progress=advance,
             )
         else:
             summary = recode_database(database, pipeline, progress=advance)
@@ -213,18 +243,35 @@ def code(inputs: tuple[str, ...], db: str, recode: bool, **kw: Any) -> None:
     )
 
 
-EVENT_COLUMNS = ["date", "source", "cameo", "target", "cameo_label", "location", "confidence", "sentence"]
+EVENT_COLUMNS = [
+    "date",
+    "source",
+    "cameo",
+    "target",
+    "cameo_label",
+    "location",
+    "confidence",
+    "sentence",
+]
 
 
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, exists=True)
+)
 @click.option("--actor", help="Source or target code prefix, e.g. PRK or USAGOV.")
 @click.option("--country", help="Source or target country (ISO3).")
 @click.option("--cameo", help="CAMEO code prefix, e.g. 04 or 1712.")
 @click.option("--since", callback=_date, help="Events on or after this date (YYYY-MM-DD).")
 @click.option("--until", callback=_date, help="Events on or before this date.")
 @click.option("--limit", default=100, show_default=True, help="0 for no limit.")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+)
 @_fail_clearly
 def events(db: str, actor, country, cameo, since, until, limit: int, fmt: str) -> None:
     """Query stored events.
@@ -238,7 +285,11 @@ def events(db: str, actor, country, cameo, since, until, limit: int, fmt: str) -
 
     with Database(db, read_only=True) as database:
         rows = database.events(
-            actor=actor, country=country, cameo=cameo, date_from=since, date_to=until,
+            actor=actor,
+            country=country,
+            cameo=cameo,
+            date_from=since,
+            date_to=until,
             limit=limit or None,
         )
     if fmt == "jsonl":
@@ -248,7 +299,9 @@ def events(db: str, actor, country, cameo, since, until, limit: int, fmt: str) -
         writer = csv.writer(sys.stdout)
         writer.writerow(EVENT_COLUMNS + ["event_id", "doc_id"])
         for row in rows:
-            writer.writerow([_cell(row, c) for c in EVENT_COLUMNS] + [row["event_id"], row["doc_id"]])
+            writer.writerow(
+                [_cell(row, c) for c in EVENT_COLUMNS] + [row["event_id"], row["doc_id"]]
+            )
     else:
         Console().print(events_table(rows))
 
@@ -295,19 +348,63 @@ def demo(model: str) -> None:
 
 @main.command(name="eval")
 @click.argument("gold", required=False, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(["plover", "cameo_class", "cameo_ner", "petrarch", "location", "seed"]), help="Gold format (default: detect).")
-@click.option("--all", "run_all", is_flag=True, help="Run every development set under --gold-dir and the seed.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["plover", "cameo_class", "cameo_ner", "petrarch", "location", "seed"]),
+    help="Gold format (default: detect).",
+)
+@click.option(
+    "--all",
+    "run_all",
+    is_flag=True,
+    help="Run every development set under --gold-dir and the seed.",
+)
 @click.option("--gold-dir", default="../shared/gold", show_default=True, type=click.Path())
 @click.option("--seed-dir", default="../shared/seed", show_default=True, type=click.Path())
 @click.option("--limit", type=int, help="Score only the first N records of each set.")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Write all figures as JSON.")
-@click.option("--errors", "errors_out", type=click.Path(dir_okay=False), help="Write every miss and false event (JSON Lines).")
-@click.option("--report", type=click.Path(dir_okay=False), help="Write the Markdown quality report (docs/QUALITY.md).")
-@click.option("--check", "thresholds", type=click.Path(dir_okay=False, exists=True), help="Fail if a figure is below the thresholds file.")
-@click.option("--record", "record_out", type=click.Path(dir_okay=False), help="Write today's headline figures as a thresholds file (to raise the gate).")
+@click.option(
+    "--json", "json_out", type=click.Path(dir_okay=False), help="Write all figures as JSON."
+)
+@click.option(
+    "--errors",
+    "errors_out",
+    type=click.Path(dir_okay=False),
+    help="Write every miss and false event (JSON Lines).",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    help="Write the Markdown quality report (docs/QUALITY.md).",
+)
+@click.option(
+    "--check",
+    "thresholds",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Fail if a figure is below the thresholds file.",
+)
+@click.option(
+    "--record",
+    "record_out",
+    type=click.Path(dir_okay=False),
+    help="Write today's headline figures as a thresholds file (to raise the gate).",
+)
 @click.option("--model", default=DEFAULT_MODEL, show_default=True)
 @_fail_clearly
-def eval_(gold, fmt, run_all, gold_dir, seed_dir, limit, json_out, errors_out, report, thresholds, record_out, model) -> None:
+def eval_(
+    gold,
+    fmt,
+    run_all,
+    gold_dir,
+    seed_dir,
+    limit,
+    json_out,
+    errors_out,
+    report,
+    thresholds,
+    record_out,
+    model,
+) -> None:
     """Score the coder against gold data.
 
     \b

@@ -29,8 +29,10 @@ def load_user_actors(path: str | Path) -> list[UserActor]:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise DataFileError(
-            str(path), 1, f"missing column(s) {', '.join(missing)}; expected {', '.join(REQUIRED)} "
-            "and optionally aliases, country, sector, valid_from, valid_to"
+            str(path),
+            1,
+            f"missing column(s) {', '.join(missing)}; expected {', '.join(REQUIRED)} "
+            "and optionally aliases, country, sector, valid_from, valid_to",
         )
     out: list[UserActor] = []
     for line, raw in enumerate(rows, start=2):
@@ -39,7 +41,9 @@ def load_user_actors(path: str | Path) -> list[UserActor]:
             raise DataFileError(str(path), line, "empty name")
         code = row["code"].upper()
         if not code.isalpha() or len(code) < 3:
-            raise DataFileError(str(path), line, f"code {code!r} is not a CAMEO actor code such as USAGOV")
+            raise DataFileError(
+                str(path), line, f"code {code!r} is not a CAMEO actor code such as USAGOV"
+            )
         country = (row.get("country") or code[:3]).upper() or None
         sector = (row.get("sector") or code[3:6]).upper() or None
         valid_from = _date(row.get("valid_from"), path, line)

@@ -47,6 +47,11 @@ QUANTITY_NOUNS = frozenset(
 DENIAL_HEADS = frozenset("deny refute dismiss reject".split())
 HYPOTHETICAL_AUX = frozenset("could might may".split())
 REFUSAL_HEADS = frozenset("refuse decline".split())
+# Heads whose embedded act has not happened; the head itself is the event.
+UNREALISED_HEADS = frozenset(
+    "threaten refuse decline urge ask call demand appeal press warn reject deny oppose "
+    "fail hesitate".split()
+)
 FUTURE_AUX = frozenset("will shall 'll would wo".split())
 TARGET_PREPS = ("with", "against", "to", "on", "toward", "towards", "into", "at", "upon")
 STATEMENT_ROOTS = frozenset({"01"})
@@ -55,6 +60,9 @@ COOPERATION_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 OBLIGATION_AUX = frozenset({"must"})
 REFUSAL_CODE = "12"
 DEMAND_CODE = "10"
+
+
+_NO_PATTERN = Pattern("", "", "VERB", None, frozenset(), None, "")
 
 
 @dataclass(frozen=True)
@@ -121,7 +129,11 @@ class EventFinder:
                     cameo = code
             if cameo[:2] in STATEMENT_ROOTS and not self.include_statements:
                 continue
-            if not noun and tok.lemma_.lower() in INTENT_HEADS and _has_event_xcomp(tok, verb_events):
+            if (
+                not noun
+                and tok.lemma_.lower() in INTENT_HEADS
+                and _has_event_xcomp(tok, verb_events)
+            ):
                 continue  # "agreed to meet": the embedded act carries the event
             sources, target_options = (
                 self._noun_arguments(tok, pattern) if noun else self._verb_arguments(tok, pattern)
@@ -214,6 +226,15 @@ class EventFinder:
         options.append(obj)
         options += [_prep_object(tok, prep) for prep in TARGET_PREPS]
         options += [_prep_object(obj, prep) for prep in TARGET_PREPS]
+        # "rejected calls by Belarus", "an offer from Afghanistan", "the withdrawal of Serbian forces"
+        options += [_prep_object(obj, prep) for prep in ("by", "from", "of")]
+        for child in tok.children:
+            if child.dep_ == "xcomp" and child.pos_ == "VERB":
+                # "threatened to cut off electricity to X": the plan's target
+                options += self._verb_arguments(child, _NO_PATTERN)[1]
+            elif child.dep_ == "ccomp":
+                # "demanded that the US cancel ...": the addressee
+                options.append(next((c for c in child.children if c.dep_ == "nsubj"), None))
         return sources, [o for o in options if o is not None]
 
     def _noun_arguments(self, tok: Token, pattern: Pattern) -> tuple[list[Token], list[Token]]:
@@ -260,6 +281,8 @@ class EventFinder:
                 return "hypothetical"
             if node is not tok and node.lemma_.lower() in DENIAL_HEADS and node.is_ancestor(tok):
                 return "negated"
+            if node.dep_ == "xcomp" and node.head.lemma_.lower() in UNREALISED_HEADS:
+                return "embedded"  # "threatened to cut", "refused to lift", "urged X to attack"
             if node.dep_ in ("xcomp", "dobj", "pobj", "prep", "pcomp", "acomp", "conj", "aux"):
                 node = node.head if node.head is not node else None
             elif node.dep_ == "ccomp" and node is tok:
@@ -281,7 +304,9 @@ class EventFinder:
                 c.dep_ == "aux" and c.lower_ == "to" for c in node.children
             ):
                 return True  # purpose: "arrived to discuss"
-            if node.dep_ in ("xcomp", "acomp") or (node.dep_ in ("dobj", "pobj") and tok.pos_ == "NOUN"):
+            if node.dep_ in ("xcomp", "acomp") or (
+                node.dep_ in ("dobj", "pobj") and tok.pos_ == "NOUN"
+            ):
                 node = node.head
                 continue
             break

@@ -123,8 +123,13 @@ def check_thresholds(
 # The figures the regression gate guards (the "headline figures").
 HEADLINE = {
     "plover": (
-        "type_recall", "type_source_recall", "type_source_target_recall", "precision",
-        "extra_events_per_sentence", "source_country_acc", "target_country_acc",
+        "type_recall",
+        "type_source_recall",
+        "type_source_target_recall",
+        "precision",
+        "extra_events_per_sentence",
+        "source_country_acc",
+        "target_country_acc",
     ),
     "cameo_class": ("accuracy", "macro_f1"),
     "cameo_ner": ("source_f1", "target_f1", "span_f1"),
