@@ -221,11 +221,6 @@ def test_code_reports_and_stores_rejects(messy_dir: Path, tmp_path: Path) -> Non
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="run.py code_files/recode_database pass RunSummary.to_dict() (key 'rejected') to "
-    "Database.finish_run, which reads 'rejects': the runs table records 0 rejects",
-    strict=True,
-)
 def test_code_records_rejects_in_the_run(messy_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "events.duckdb"
     assert run(["code", str(messy_dir), "--db", str(db)]).exit_code == 0
@@ -236,11 +231,6 @@ def test_code_records_rejects_in_the_run(messy_dir: Path, tmp_path: Path) -> Non
     assert last["rejects"] == 3
 
 
-@pytest.mark.xfail(
-    reason="cli.py _report_rejects prints origin and reason through rich markup: "
-    "'notes [draft].txt' is shown as 'notes .txt'",
-    strict=True,
-)
 def test_reject_names_are_printed_verbatim(tmp_path: Path) -> None:
     bad = tmp_path / "notes [draft].txt"
     bad.write_bytes(b"\x00\x00binary\x00")
@@ -414,20 +404,7 @@ def test_bad_date_is_a_clear_error(args: list[str], tmp_path: Path) -> None:
 COMMANDS = sorted(main.commands)
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                reason="cli.py demo: its docstring has no 'Examples' section", strict=True
-            ),
-        )
-        if name == "demo"
-        else name
-        for name in COMMANDS
-    ],
-)
+@pytest.mark.parametrize("command", COMMANDS)
 def test_help_has_examples(command: str) -> None:
     result = run([command, "--help"])
     assert result.exit_code == 0

@@ -164,12 +164,6 @@ def test_actor_offsets_slice_names_without_determiners(pipeline: Pipeline) -> No
     assert _actor_problems(article, events) == []
 
 
-@pytest.mark.xfail(
-    reason="actors.py ActorResolver.resolve: Actor.text drops a leading determiner "
-    "(_span_text) but start/end keep it, e.g. text 'US special representative' slices "
-    "'The US special representative'",
-    strict=True,
-)
 def test_actor_offsets_slice_the_actor_text(seed_article, seed_events, example_results) -> None:
     problems = _actor_problems(seed_article, seed_events)
     problems += [p for article, events in example_results for p in _actor_problems(article, events)]

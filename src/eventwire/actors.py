@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from eventwire.actor_tables import ActorTables, load_actor_tables, normalise
 from eventwire.models import Actor
@@ -221,8 +221,8 @@ class ActorResolver:
                 head, ctx, _depth
             )
 
-        text = _span_text(head, tokens)
-        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        span = _span(head, tokens)
+        text, start, end = span.text, span.start_char, span.end_char
         if name_tokens and head_hit is None:
             remembered = ctx.recall(name_tokens)
             if country is None and sector is None and remembered is not None:
@@ -433,12 +433,13 @@ def _name_tokens(head: Token, hits: Sequence[_Hit]) -> list[Token]:
     return list(doc[start:end])
 
 
-def _span_text(head: Token, tokens: Sequence[Token]) -> str:
+def _span(head: Token, tokens: Sequence[Token]) -> Span:
+    """The phrase as written, without a leading determiner."""
     doc = head.doc
     first = tokens[0]
     while first.dep_ == "det" and first.i < head.i:
         first = doc[first.i + 1]
-    return doc[first.i : tokens[-1].i + 1].text
+    return doc[first.i : tokens[-1].i + 1]
 
 
 def _name(tokens: Sequence[Token]) -> str:

