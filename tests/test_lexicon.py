@@ -57,7 +57,6 @@ def test_parse_pattern_forms(spec: str, expected: tuple) -> None:
         ("", "empty"),
         ("   ", "empty"),
         ("N:visit+up", "no +PARTICLE"),
-        ("N:visit [x]", "no [OBJ"),
         ("hold [talk with", "unbalanced"),
         ("hold [talk]] with", "unbalanced"),
         ("hold [] with", "empty []"),
@@ -481,3 +480,9 @@ def test_model_phrases_reach_their_codes(nlp, bundled: Lexicon) -> None:
             preps=preps,
         )
         assert got is not None and got.cameo == code, (text, got)
+
+
+def test_noun_patterns_take_a_modifier_list():
+    lemma, pos, particle, objects, prep = parse_pattern("N:strike [hunger|general] against")
+    assert (lemma, pos, particle, prep) == ("strike", "NOUN", None, "against")
+    assert objects == frozenset({"hunger", "general"})

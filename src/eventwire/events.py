@@ -42,7 +42,8 @@ OBJECT_CONTROL = frozenset(
 _ADVERB_PARTICLES = frozenset("down off out up back away over".split())
 QUANTITY_NOUNS = frozenset(
     "series wave number round string spate set flurry barrage couple dozen hundred "
-    "thousand handful volley salvo campaign".split()
+    "thousand handful volley salvo campaign ton tonne worth amount lot package shipment "
+    "consignment part portion".split()
 )
 DENIAL_HEADS = frozenset("deny refute dismiss reject".split())
 HYPOTHETICAL_AUX = frozenset("could might may".split())
@@ -105,6 +106,15 @@ class EventFinder:
                 pattern = self._match_noun(tok, lemma)
                 if pattern is not None:
                     matches.append((tok, pattern, True))
+        matched = {tok.i for tok, _, _ in matches}
+        for tok in sent:  # "X said Y must do Z" is a demand even when Z is no lexicon event
+            if tok.i not in matched and tok.pos_ in ("VERB", "AUX") and _aux(tok) & OBLIGATION_AUX:
+                rule = Pattern(
+                    DEMAND_CODE, tok.lemma_.lower(), "VERB", None, frozenset(), None, "rule:must"
+                )
+                demand = self._demand(tok, rule, actors)
+                if demand is not None:
+                    out.append(demand)
         for tok, pattern, noun in matches:
             if noun and tok.dep_ in ("dobj", "obj") and tok.head.i in verb_events:
                 continue  # "imposed sanctions": the verb event already covers it
@@ -176,19 +186,28 @@ class EventFinder:
         objects: list[str | None] = [None]
         if obj is not None:
             objects = [obj.lemma_.lower(), obj.lower_]
-            objects += [c.lemma_.lower() for c in obj.children if c.dep_ == "conj"]
+            objects += [c.lemma_.lower() for c in obj.children if c.dep_ in ("conj", "compound")]
         for p in patterns:
             if any(p.accepts(particle=particle, obj=o, preps=preps) for o in objects):
                 return p
         return None
 
     def _match_noun(self, tok: Token, lemma: str) -> Pattern | None:
+        """For nouns, ``[..]`` constrains a modifier: ``N:strike [hunger]``."""
         patterns = self.lexicon.for_lemma(lemma, "NOUN")
         if not patterns and tok.lower_ != lemma:
             patterns = self.lexicon.for_lemma(tok.lower_, "NOUN")
         preps = _preps(tok)
+        modifiers = {
+            w
+            for c in tok.lefts
+            if c.dep_ in ("compound", "amod", "nmod")
+            for w in (c.lemma_.lower(), c.lower_)
+        }
         for p in patterns:
             if p.prep and p.prep not in preps:
+                continue
+            if p.objects and not (p.objects & modifiers):
                 continue
             return p
         return None
@@ -268,7 +287,7 @@ class EventFinder:
         steps = 0
         while node is not None and steps < 6:
             kids = list(node.children)
-            aux = {c.lower_ for c in kids if c.dep_ in ("aux", "auxpass")}
+            aux = _aux(node)
             if any(c.dep_ == "neg" for c in kids) or any(
                 c.dep_ == "det" and c.lower_ == "no" for c in kids
             ):
@@ -311,6 +330,10 @@ class EventFinder:
                 continue
             break
         return False
+
+
+def _aux(tok: Token) -> set[str]:
+    return {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
 
 
 def _impersonal(tok: Token, cameo: str) -> bool:
@@ -408,6 +431,8 @@ def _subject(tok: Token) -> Token | None:
             node = node.head
         elif node.dep_ == "relcl":
             return node.head
+        elif node.dep_ == "acl" and node.head.dep_ in ("dobj", "obj") and node.tag_ == "VBG":
+            node = node.head.head  # "issued a declaration demanding ...": the issuer
         else:
             return None
     return None

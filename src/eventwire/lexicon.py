@@ -129,8 +129,6 @@ def parse_pattern(
 
     objects: frozenset[str] = frozenset()
     if objs is not None:
-        if pos == NOUN:
-            raise ValueError("noun patterns (N:) take no [OBJ|...] list")
         items = [o.strip() for o in objs.split("|")]
         if not any(items):
             raise ValueError("empty [] object list: drop it or name object lemmas")
