@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from eventwire.cli import EVENT_COLUMNS, main
+from eventwire.cli import main
+from eventwire.cli.query import EVENT_COLUMNS
 from eventwire.ingest import read_inputs
 from eventwire.models import Article, EventDate
 from eventwire.store import Database

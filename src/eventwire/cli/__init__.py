@@ -1,0 +1,9 @@
+"""The command line: each command parses options, calls one library function, reports.
+
+Commands live in one module per concern and register on the ``main`` group.
+"""
+
+from eventwire.cli import coding, evaluation, query  # noqa: F401  (registers commands)
+from eventwire.cli.main import main
+
+__all__ = ["main"]

@@ -1,0 +1,102 @@
+"""Commands that read the database: events."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from eventwire.cli.main import (
+    date_option,
+    fail_clearly,
+    main,
+)
+from eventwire.config import DEFAULT_DB
+
+EVENT_COLUMNS = [
+    "date",
+    "source",
+    "cameo",
+    "target",
+    "cameo_label",
+    "location",
+    "confidence",
+    "sentence",
+]
+
+
+@main.command()
+@click.option(
+    "--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, exists=True)
+)
+@click.option("--actor", help="Source or target code prefix, e.g. PRK or USAGOV.")
+@click.option("--country", help="Source or target country (ISO3).")
+@click.option("--cameo", help="CAMEO code prefix, e.g. 04 or 1712.")
+@click.option("--since", callback=date_option, help="Events on or after this date (YYYY-MM-DD).")
+@click.option("--until", callback=date_option, help="Events on or before this date.")
+@click.option("--limit", default=100, show_default=True, help="0 for no limit.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+)
+@fail_clearly
+def events(db: str, actor, country, cameo, since, until, limit: int, fmt: str) -> None:
+    """Query stored events.
+
+    \b
+    Examples:
+      eventwire events --actor PRK --since 2020-06-01
+      eventwire events --cameo 17 --format csv > coercion.csv
+    """
+    from eventwire.store import Database
+
+    with Database(db, read_only=True) as database:
+        rows = database.events(
+            actor=actor,
+            country=country,
+            cameo=cameo,
+            date_from=since,
+            date_to=until,
+            limit=limit or None,
+        )
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(EVENT_COLUMNS + ["event_id", "doc_id"])
+        for row in rows:
+            writer.writerow(
+                [_cell(row, c) for c in EVENT_COLUMNS] + [row["event_id"], row["doc_id"]]
+            )
+    else:
+        Console().print(events_table(rows))
+
+
+def events_table(rows: list[dict]) -> Table:
+    table = Table(show_lines=False)
+    for column in EVENT_COLUMNS:
+        table.add_column(column, overflow="fold", max_width=60 if column == "sentence" else None)
+    for row in rows:
+        table.add_row(*[_cell(row, c) for c in EVENT_COLUMNS])
+    return table
+
+
+def _cell(row: dict, column: str) -> str:
+    value = row.get(column)
+    if column in ("source", "target"):
+        return (value.get("code") or value.get("text") or "") if value else ""
+    if column == "location":
+        return (value.get("name") or value.get("text") or "") if value else ""
+    if column == "cameo":
+        return f"{value} {row.get('plover') or ''}".strip()
+    if column == "date":
+        return f"{value} ({row.get('date_precision')})"
+    return "" if value is None else str(value)
