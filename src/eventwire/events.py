@@ -160,7 +160,7 @@ class EventFinder:
                 for tgt in tgt_actors or [None]:
                     if tgt is not None and src is not None and tgt.start == src.start:
                         tgt = None
-                    if not ((src and src.code) or (tgt and tgt.code)):
+                    if not (_identified(src) or _identified(tgt)):
                         continue
                     if src is None and not (_is_passive(tok) or _impersonal(tok, cameo)):
                         continue
@@ -336,11 +336,16 @@ def _aux(tok: Token) -> set[str]:
     return {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
 
 
+def _identified(actor: Actor | None) -> bool:
+    """A coded actor, or a named one (a person or organisation the tables do not know)."""
+    return actor is not None and bool(actor.code or actor.name)
+
+
 def _impersonal(tok: Token, cameo: str) -> bool:
     """Violence by a weapon or unnamed agent ("a roadside bomb killed two soldiers")."""
     if cameo[:2] < "14" or tok.pos_ != "VERB":
         return False
-    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    subj = _subject(tok)
     return subj is not None and subj.pos_ == "NOUN" and subj.ent_type_ not in _ACTOR_ENTS
 
 

@@ -82,6 +82,7 @@ class Place:
     lon: float | None = None
     geonames_id: int | None = None
     implicit: bool = False  # True when the sentence does not name it
+    precision: str | None = None  # "city" | "region" | "country"; None for an unknown name
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +92,7 @@ class Place:
             "lat": self.lat,
             "lon": self.lon,
             "geonames_id": self.geonames_id,
+            "precision": self.precision,
         }
 
 

@@ -21,7 +21,7 @@ from eventwire.lexicon import Lexicon, load_lexicon
 from eventwire.models import Article, Event, EventDate, Place
 from eventwire.nlp import Chunk, load_nlp, parse
 from eventwire.ontology import Ontology, load_ontology
-from eventwire.places import countries_named, load_gazetteer, resolve_place
+from eventwire.places import PRECISION_OF_KIND, countries_named, load_gazetteer, resolve_place
 
 _ACTOR_ENTS = ("PERSON", "ORG", "GPE", "NORP")
 
@@ -126,8 +126,11 @@ class Pipeline:
         date = event_date(cand.trigger, article.date, state.context_date)
         if date.precision in ("day", "month", "year"):
             state.context_date = date
-        place = destination(cand, tuple(state.countries)) or resolve_place(
-            cand.trigger, article.date, context_countries=tuple(state.countries)
+        context = tuple(state.countries)
+        place = (
+            destination(cand, context)
+            or resolve_place(cand.trigger, article.date, context_countries=context)
+            or arrival_place(cand, article.date, context)
         )
         text = sent.text
         lead = len(text) - len(text.lstrip())
@@ -176,7 +179,28 @@ def destination(cand: Candidate, context: tuple[str, ...]) -> Place | None:
     found = load_gazetteer().best(target.text, context)
     if found is None or found.country != target.country:
         return None
-    return Place(target.text, found.name, found.country, found.lat, found.lon, found.geonames_id)
+    return Place(
+        target.text,
+        found.name,
+        found.country,
+        found.lat,
+        found.lon,
+        found.geonames_id,
+        precision=PRECISION_OF_KIND.get(found.kind),
+    )
+
+
+ARRIVAL_VERBS = frozenset("arrive land travel fly come return reach visit".split())
+
+
+def arrival_place(cand: Candidate, published, context: tuple[str, ...]) -> Place | None:
+    """'held a meeting after he arrived in Washington': the meeting was in Washington."""
+    verb = cand.trigger if cand.trigger.pos_ in ("VERB", "AUX") else cand.trigger.head
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.lemma_.lower() in ARRIVAL_VERBS:
+            if any(m.lower_ in ("after", "upon", "on", "when", "as") for m in child.children):
+                return resolve_place(child, published, context_countries=context)
+    return None
 
 
 def confidence(cand: Candidate) -> float:
@@ -195,6 +219,8 @@ def confidence(cand: Candidate) -> float:
     for actor in (cand.source, cand.target):
         if actor is not None and actor.evidence in ("alias", "coref"):
             score -= 0.05
+    if not any(a is not None and a.code for a in (cand.source, cand.target)):
+        score -= 0.15  # only a name nobody has coded yet
     return max(0.05, min(0.99, score))
 
 

@@ -114,6 +114,10 @@ class PlaceCandidate:
     alias: bool = False  # matched on an alternate name rather than the main one
 
 
+# Place.precision for each gazetteer kind.
+PRECISION_OF_KIND = {"city": "city", "admin1": "region", "region": "region", "country": "country"}
+
+
 def fold(text: str) -> str:
     """Lookup key: accents, apostrophes, hyphens, case and a leading "the" removed."""
     t = unicodedata.normalize("NFKD", text)
@@ -408,6 +412,7 @@ def _accept(
             lat=cand.lat,
             lon=cand.lon,
             geonames_id=cand.geonames_id,
+            precision=PRECISION_OF_KIND.get(cand.kind),
         )
     elif label in _PLACE_LABELS or _named_as_place(chunk) or (loose and label in _LOOSE_LABELS):
         if gaz.is_never(text):

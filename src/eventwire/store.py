@@ -102,6 +102,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             location_lat DOUBLE,
             location_lon DOUBLE,
             location_geonames_id BIGINT,
+            location_precision VARCHAR,
             confidence DOUBLE,
             coder_version VARCHAR,
             trigger VARCHAR,
@@ -138,7 +139,7 @@ _ARTICLE_SCHEMA = pa.schema(
 )
 
 _ACTOR_FIELDS = ("text", "code", "country", "sector", "name")
-_PLACE_FIELDS = ("text", "name", "country", "lat", "lon", "geonames_id")
+_PLACE_FIELDS = ("text", "name", "country", "lat", "lon", "geonames_id", "precision")
 _PLACE_TYPES = {"lat": pa.float64(), "lon": pa.float64(), "geonames_id": pa.int64()}
 
 _EVENT_SCHEMA = pa.schema(
