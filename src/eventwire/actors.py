@@ -18,6 +18,7 @@ from spacy.tokens import Span, Token
 
 from eventwire.actor_tables import ActorTables, load_actor_tables, normalise
 from eventwire.models import Actor
+from eventwire.places import load_gazetteer
 
 # Modifier dependencies that belong to the actor phrase itself.
 _PHRASE_DEPS = {
@@ -216,7 +217,7 @@ class ActorResolver:
         country = next((h.country for h in reversed(hits) if h.country), None)
         sector = _primary_sector(hits)
         org = next((h for h in reversed(hits) if h.kind in ("org", "user")), None)
-        if country is None and sector is not None and head_hit is not None:
+        if country is None and org is None and (sector is not None or name_tokens):
             country = self._of_country(head, ctx.published) or self._owner_country(
                 head, ctx, _depth
             )
@@ -284,15 +285,20 @@ class ActorResolver:
         return actor.country if actor is not None else None
 
     def _of_country(self, head: Token, day: dt.date) -> str | None:
-        """'the president of France': a country in an of-phrase of a role noun."""
+        """'the president of France', 'rebels in the Ivory Coast', 'officials in Kabul'."""
         for child in head.children:
-            if child.dep_ == "prep" and child.lower_ == "of":
-                for pobj in child.children:
-                    if pobj.dep_ == "pobj":
-                        hits = self._scan(_phrase_tokens(pobj), day)
-                        for hit in hits:
-                            if hit.country and hit.kind in ("country", "metonym"):
-                                return hit.country
+            if child.dep_ != "prep" or child.lower_ not in ("of", "in", "from"):
+                continue
+            for pobj in child.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                for hit in self._scan(_phrase_tokens(pobj), day):
+                    if hit.country and hit.kind in ("country", "metonym"):
+                        return hit.country
+                if pobj.pos_ == "PROPN" and child.lower_ != "of":
+                    place = load_gazetteer().best(_span(pobj, _phrase_tokens(pobj)).text)
+                    if place is not None:
+                        return place.country
         return None
 
     def _scan(self, tokens: Sequence[Token], day: dt.date) -> list[_Hit]:

@@ -69,6 +69,7 @@ _FOLD = str.maketrans(
     {"ı": "i", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "æ": "ae", "œ": "oe"}
 )
 _NOT_ALNUM = re.compile(r"[^a-z0-9 ]+")
+_GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv", "vi", "xiv", "xvi"})
 
 
 def name_key(text: str) -> str:
@@ -179,7 +180,9 @@ def _surname_keys(holder: OfficeHolder) -> set[str]:
     for form in (holder.name, *holder.aliases):
         words = fold(form).split()
         if len(words) == 1:
-            keys.add(words[0])
+            keys.add(words[0])  # a one-word name ("Suharto", "Lula")
+        while len(words) > 1 and words[-1] in _GENERATIONAL:
+            words.pop()  # "Benigno Aquino III" -> "Aquino"; "Mohammed VI" gives no surname
         for i in range(1, len(words)):
             keys.add("".join(words[i:]))
         if holder.country in FAMILY_NAME_FIRST and len(words) > 1:

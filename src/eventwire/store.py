@@ -866,6 +866,34 @@ class Database:
         finally:
             con.rollback()
 
+    # -- streaming reads for analysis and exports (issue 8) ------------------------------
+
+    def sql_batches(
+        self, query: str, params: list[Any] | None = None, *, batch_size: int = 65_536
+    ) -> Iterator[pa.RecordBatch]:
+        """Like ``sql`` but streams Arrow record batches, so an export of millions of
+        events never holds the whole result in memory. Same read-only rules as ``sql``.
+        """
+        con = self._connection()
+        try:
+            statements = con.extract_statements(query)
+        except duckdb.Error as e:
+            raise StoreError(f"Cannot parse the query: {e}") from e
+        kind = statements[0].type.name if len(statements) == 1 else ""
+        if kind not in _READ_STATEMENTS or (kind == "PRAGMA" and not _read_pragma(query)):
+            raise StoreError(
+                "Database.sql_batches runs exactly one reading statement (SELECT, WITH, ...); "
+                f"got {len(statements)} statement(s) of type {kind or 'several'}."
+            )
+        con.begin()
+        try:
+            reader = con.sql(query, params=params or None).fetch_arrow_reader(batch_size)
+            yield from reader
+        except duckdb.Error as e:
+            raise StoreError(f"Query failed: {e}") from e
+        finally:
+            con.rollback()
+
 
 def _read_pragma(query: str) -> bool:
     match = re.match(r"\s*pragma\s+([a-z_]+)", query, re.IGNORECASE)
@@ -924,3 +952,12 @@ def _event_dict(row: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[key] = row[key]
     return out
+
+
+# -- streaming reads for analysis and exports (issue 8) ------------------------------------
+
+
+def event_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A flat ``events`` row (e.g. from ``sql_batches``) as the nested ``Event.to_dict()``
+    record, for exports that stream rows instead of calling ``Database.events``."""
+    return _event_dict(row)

@@ -134,7 +134,13 @@ HEADLINE = {
     "cameo_class": ("accuracy", "macro_f1"),
     "cameo_ner": ("source_f1", "target_f1", "span_f1"),
     "petrarch": ("root_agreement", "code_agreement", "actor_agreement", "no_event_correct"),
-    "location": ("location_precision", "location_recall", "location_f1", "abstention_accuracy"),
+    "location": (
+        "location_precision",
+        "location_recall",
+        "location_f1",
+        "abstention_accuracy",
+        "single_location_accuracy",
+    ),
     "seed": ("required_found", "optional_found", "must_not_violations"),
 }
 

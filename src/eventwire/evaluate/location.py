@@ -157,6 +157,7 @@ def place_hits(g: LocGold, place_text: str) -> bool:
 def score_location(golds: Sequence[LocGold], predicted: Sequence[list[Event]]) -> EvalResult:
     n_pred = n_pred_ok = n_gold = n_gold_found = 0
     n_abstain = n_abstain_ok = on_verb_count = 0
+    n_single = n_single_ok = 0
     errors: list[dict[str, Any]] = []
     n_unreadable = 0
     for g, events in zip(golds, predicted, strict=True):
@@ -173,6 +174,9 @@ def score_location(golds: Sequence[LocGold], predicted: Sequence[list[Event]]) -
         if g.locations:
             n_gold += 1
             n_gold_found += hit
+            if len(g.locations) == 1:
+                n_single += 1
+                n_single_ok += hit
         else:
             n_abstain += 1
             n_abstain_ok += place is None
@@ -194,6 +198,8 @@ def score_location(golds: Sequence[LocGold], predicted: Sequence[list[Event]]) -
         "location_recall": r,
         "location_f1": f1(p, r),
         "abstention_accuracy": ratio(n_abstain_ok, n_abstain),
+        # issue 6's figure: sentences with exactly one gold place that the event gets right
+        "single_location_accuracy": ratio(n_single_ok, n_single),
         "verb_event_rate": ratio(on_verb_count, len(golds) - n_unreadable),
         "n_sentences": len(golds),
         "n_with_location": n_gold,
