@@ -678,76 +678,112 @@ def _api_routes(app: FastAPI) -> None:
         ]
         return {"article": rows[0], "events": [_with_marks(e) for e in events]}
 
-    @app.get("/api/timeline", tags=["analysis"])
-    def timeline(
+    @app.get("/api/series", tags=["analysis"])
+    def series(
         svc: ServiceDep,
-        interval: Interval = "month",
-        actor: Code = None,
-        country: Country = None,
+        by: Period = "month",
+        country: Actor = None,
         date_from: DateFrom = None,
         date_to: DateTo = None,
     ) -> dict[str, Any]:
-        """Events per period and quad class."""
+        """Events per period by quad class over the whole database (the overview chart)."""
         _check_range(date_from, date_to)
         rows = svc.frame(
-            analysis.timeline, interval=interval, actor=actor and actor.upper(),
-            country=country and country.upper(), date_from=date_from, date_to=date_to,
-        )  # fmt: skip
-        return {"interval": interval, "rows": rows}
+            analysis.quad_series, by=by, country=country, date_from=date_from, date_to=date_to
+        )
+        return {"by": by, "rows": _with_period_end(rows, by)}
 
     @app.get("/api/dyads/series", tags=["analysis"])
     def dyad_series(
         svc: ServiceDep,
-        source: Annotated[str, Query(pattern=_CODE, description="Source actor code prefix.")],
-        target: Annotated[str, Query(pattern=_CODE, description="Target actor code prefix.")],
-        interval: Interval = "month",
-        directed: bool = True,
+        source: Annotated[str, Query(pattern=_ACTOR, description="First actor (code prefix or country).")],
+        target: Annotated[str, Query(pattern=_ACTOR, description="Second actor.")],
+        by: Period = "month",
+        directed: Annotated[bool, Query(description="Only source → target (else both ways).")] = True,
         date_from: DateFrom = None,
         date_to: DateTo = None,
     ) -> dict[str, Any]:
-        """A dyad's events per period: counts by quad class and mean Goldstein score."""
+        """A dyad's events per period: counts by quad class and the Goldstein mean.
+
+        Events dated too coarsely for the period (a month-precision event in a
+        daily series) are left out and counted in ``unplaced``.
+        """
+        _check_range(date_from, date_to)
+        a, b = source.upper(), target.upper()
+        kw = {"by": by, "directed": directed, "date_from": date_from, "date_to": date_to}
+        rows = svc.frame(analysis.dyad_series, a, b, **kw)
+        unplaced = svc.call(analysis.unplaced_events, a, b, **kw)
+        return {
+            "source": a,
+            "target": b,
+            "directed": directed,
+            "by": by,
+            "unplaced": unplaced,
+            "rows": _with_period_end(rows, by),
+        }
+
+    @app.get("/api/timeline", tags=["analysis"])
+    def timeline(
+        svc: ServiceDep,
+        actor: Annotated[str, Query(pattern=_ACTOR, description="Actor (code prefix or country).")],
+        other: Annotated[str | None, Query(pattern=_ACTOR, description="Second actor of a dyad.")] = None,
+        directed: bool = False,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+        limit: Limit = DEFAULT_PAGE,
+    ) -> dict[str, Any]:
+        """An actor's or dyad's events in date order, each with its sentence and article."""
         _check_range(date_from, date_to)
         rows = svc.frame(
-            analysis.dyad_series, source.upper(), target.upper(), interval=interval,
-            directed=directed, date_from=date_from, date_to=date_to,
+            analysis.timeline, actor.upper(), other.upper() if other else None,
+            directed=directed, date_from=date_from, date_to=date_to, limit=limit,
         )  # fmt: skip
-        return {"source": source.upper(), "target": target.upper(), "interval": interval, "rows": rows}
-
-    @app.get("/api/dyads/top", tags=["analysis"])
-    def top_dyads(svc: ServiceDep, limit: Annotated[int, Query(ge=1, le=100)] = 10) -> dict[str, Any]:
-        """The dyads with most events."""
-        return {"dyads": svc.frame(analysis.top_dyads, limit=limit)}
-
-    @app.get("/api/actors/top", tags=["analysis"])
-    def top_actors(svc: ServiceDep, limit: Annotated[int, Query(ge=1, le=100)] = 10) -> dict[str, Any]:
-        """The actors in most events, as source or target."""
-        return {"actors": svc.frame(analysis.top_actors, limit=limit)}
+        return {"events": rows, "count": len(rows), "limit": limit}
 
     @app.get("/api/network", tags=["analysis"])
     def network(
         svc: ServiceDep,
-        limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Most edges returned.")] = 100,
+        level: Literal["country", "actor"] = "country",
         min_events: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+        country: Actor = None,
         date_from: DateFrom = None,
         date_to: DateTo = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Most edges returned.")] = 100,
     ) -> dict[str, Any]:
-        """The actor network: an edge per directed dyad with its event count."""
+        """The actor network: weighted directed edges (events, quad counts, Goldstein)."""
         _check_range(date_from, date_to)
         edges = svc.frame(
-            analysis.network, min_events=min_events, date_from=date_from, date_to=date_to
-        )[:limit]
+            analysis.actor_network, level=level, min_events=min_events, country=country,
+            date_from=date_from, date_to=date_to,
+        )[:limit]  # fmt: skip
         nodes: dict[str, int] = {}
         for edge in edges:
             for end in ("source", "target"):
                 nodes[edge[end]] = nodes.get(edge[end], 0) + edge["events"]
         return {
+            "level": level,
             "nodes": [{"id": k, "events": v} for k, v in sorted(nodes.items())],
             "edges": edges,
         }
 
+    @app.get("/api/dyads/top", tags=["analysis"])
+    def top_dyads(svc: ServiceDep, limit: Annotated[int, Query(ge=1, le=100)] = 10) -> dict[str, Any]:
+        """The directed actor pairs with most events."""
+        edges = svc.frame(analysis.actor_network, level="actor")[:limit]
+        return {"dyads": edges}
+
+    @app.get("/api/actors/top", tags=["analysis"])
+    def top_actors(
+        svc: ServiceDep,
+        level: Literal["country", "actor"] = "actor",
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 10,
+    ) -> dict[str, Any]:
+        """The actors in most events, as source or target."""
+        return {"actors": svc.frame(analysis.top_actors, level=level, limit=limit)}
+
     @app.get("/api/countries", tags=["analysis"])
     def countries(svc: ServiceDep, limit: Annotated[int, Query(ge=1, le=300)] = 50) -> dict[str, Any]:
-        """Events per country (of either side or the place), by quad class."""
+        """Events per country (either side's or the place's), by quad class."""
         return {"countries": svc.frame(analysis.country_counts, limit=limit)}
 
     @app.post("/api/extract", tags=["coding"])
