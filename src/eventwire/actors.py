@@ -18,6 +18,7 @@ from spacy.tokens import Span, Token
 
 from eventwire.actor_tables import ActorTables, load_actor_tables, normalise
 from eventwire.models import Actor
+from eventwire.offices import OfficeHolder, load_office_table
 from eventwire.places import load_gazetteer
 
 # Modifier dependencies that belong to the actor phrase itself.
@@ -169,6 +170,7 @@ class ActorResolver:
         self, tables: ActorTables | None = None, user_actors: Sequence[UserActor] = ()
     ) -> None:
         self.tables = tables or load_actor_tables()
+        self.offices = load_office_table()
         self.user_actors: dict[str, list[UserActor]] = {}
         for entry in user_actors:
             for alias in entry.names:
@@ -217,6 +219,13 @@ class ActorResolver:
         country = next((h.country for h in reversed(hits) if h.country), None)
         sector = _primary_sector(hits)
         org = next((h for h in reversed(hits) if h.kind in ("org", "user")), None)
+        from_text = country is not None or sector is not None
+        holder = None
+        if org is None and (country is None or sector is None):
+            holder = self._office(tokens, head, hits, ctx.published)
+            if holder is not None and country in (None, holder.country):
+                country = holder.country
+                sector = sector or holder.sector
         if country is None and org is None and (sector is not None or name_tokens):
             country = self._of_country(head, ctx.published) or self._owner_country(
                 head, ctx, _depth
@@ -226,7 +235,7 @@ class ActorResolver:
         text, start, end = span.text, span.start_char, span.end_char
         if name_tokens and head_hit is None:
             remembered = ctx.recall(name_tokens)
-            if country is None and sector is None and remembered is not None:
+            if not from_text and remembered is not None and remembered.code:
                 actor = replace(remembered, text=text, start=start, end=end, evidence="alias")
                 ctx.mentioned(actor)
                 return actor
@@ -275,6 +284,37 @@ class ActorResolver:
                 "dictionary",
             )
         return Actor(text, _code(country, sector), country, sector, None, start, end, "dictionary")
+
+    def _office(
+        self, tokens: Sequence[Token], head: Token, hits: Sequence[_Hit], day: dt.date
+    ) -> OfficeHolder | None:
+        """Who held office on the article's date, for a proper name in the phrase.
+
+        A full name must match exactly; a single surname ("Putin") only when one
+        person in the table held an office with it that day.
+        """
+        covered = {i for h in hits for i in range(h.start, h.end)}
+        run: list[Token] = []
+        runs: list[list[Token]] = []
+        for tok in tokens:
+            if tok.i not in covered and (tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON"):
+                run.append(tok)
+            elif run:
+                runs.append(run)
+                run = []
+        if run:
+            runs.append(run)
+        for name_run in reversed(runs):  # the run nearest the head first
+            words = [t for t in name_run if t.text not in ("’s", "'s", "-")]
+            if not words:
+                continue
+            text = head.doc[words[0].i : words[-1].i + 1].text
+            found = _one_code(self.offices.lookup(text, day))
+            if found is None and len(words) == 1 and words[0].ent_type_ in ("PERSON", ""):
+                found = _one_code(self.offices.by_surname(words[0].text, day))
+            if found is not None:
+                return found
+        return None
 
     def _owner_country(self, head: Token, ctx: DocumentActors, depth: int) -> str | None:
         """'their forces' after 'Bosnian Serbs said': the owner's country."""
@@ -353,6 +393,12 @@ _IDENTITY_SECTORS = frozenset("REL CHR CTH MUS SUN SHI JEW HIN BUD MOD RAD".spli
 _NAME_PARTICLES = frozenset(
     "al el bin ibn bint abu abd de del der da di van von le la du dos das".split()
 )
+
+
+def _one_code(holders: Sequence[OfficeHolder]) -> OfficeHolder | None:
+    """The holder when all matching rows agree on one code ("King Abdullah" may not)."""
+    codes = {h.code for h in holders}
+    return holders[0] if len(codes) == 1 else None
 
 
 def _group_member(head: Token) -> Token | None:

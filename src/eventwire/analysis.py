@@ -39,7 +39,12 @@ Period = Literal["day", "week", "month", "year"]
 PERIODS: tuple[str, ...] = ("day", "week", "month", "year")
 
 #: Series and network columns counting events by quad class 1..4, in that order.
-QUAD_COLUMNS = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
+QUAD_COLUMNS = (
+    "verbal_cooperation",
+    "material_cooperation",
+    "verbal_conflict",
+    "material_conflict",
+)
 
 _ACTOR = re.compile(r"^[A-Z]{3}[A-Z0-9]*$")
 # A stable order for rows of the same date: article, then position in it.

@@ -36,7 +36,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwire import __version__
 from eventwire.config import DEFAULT_MODEL, Settings
-from eventwire.errors import ConfigError, EventwireError
+from eventwire.errors import ConfigError, DataFileError, EventwireError
 from eventwire.models import Article
 from eventwire.store import Database
 
@@ -52,12 +52,11 @@ DEFAULT_PAGE = 50
 #: Shortest bearer token accepted for the write endpoint.
 MIN_TOKEN_CHARS = 16
 
-_CODE = r"^[A-Za-z0-9]{1,32}$"
-_COUNTRY = r"^[A-Za-z]{3}$"
+# An actor: a CAMEO code prefix (USA, USAGOV) or a country; the rules of analysis.Dyad.
+_ACTOR = r"^[A-Za-z]{3}[A-Za-z0-9]{0,29}$"
 _EVENT_ID = r"^[0-9a-f]{20}$"
 _ARTICLE_ID = r"^[^\x00-\x1f\x7f]{1,200}$"
-_INTERVALS = ("day", "week", "month", "quarter", "year")
-Interval = Literal["day", "week", "month", "quarter", "year"]
+Period = Literal["day", "week", "month", "year"]
 
 _ACTOR_FIELDS = ("text", "code", "country", "sector", "name")
 _PLACE_FIELDS = ("text", "name", "country", "lat", "lon", "geonames_id")
@@ -71,8 +70,7 @@ _NESTED = {"source": _ACTOR_FIELDS, "target": _ACTOR_FIELDS, "location": _PLACE_
 # Keyset order of the event list; the cursor holds these values of the last row.
 _ORDER = ("date_start", "date_end", "doc_id", "sentence_index", "char_start", "event_id")
 _ORDER_SQL = (
-    "date_start, date_end, doc_id, coalesce(sentence_index, -1), coalesce(char_start, -1), "
-    "event_id"
+    "date_start, date_end, doc_id, coalesce(sentence_index, -1), coalesce(char_start, -1), event_id"
 )
 
 _STATIC = {
@@ -245,7 +243,9 @@ class SecurityHeaders:
             host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1").lower()
             name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
             if name not in self.allowed:
-                response = error_response(400, "bad_host", "This server does not answer for that host name.")
+                response = error_response(
+                    400, "bad_host", "This server does not answer for that host name."
+                )
                 await response(scope, receive, send)
                 return
 
@@ -313,10 +313,20 @@ class Service:
         with self.db_lock:
             return self.db.sql(query, list(params)).to_dicts()
 
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call an ``analysis`` function on the database; its refusals become 400s."""
+        try:
+            with self.db_lock:
+                return fn(self.db, *args, **kwargs)
+        except DataFileError:
+            raise
+        except ConfigError as e:
+            # analysis raises ConfigError for a bad actor, period or range; no paths in it.
+            raise ApiError(400, "invalid_parameter", str(e)) from e
+
     def frame(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
-        """Call an ``analysis`` function on the database; its frame as row dicts."""
-        with self.db_lock:
-            return fn(self.db, *args, **kwargs).to_dicts()
+        """Call an ``analysis`` function; its frame as row dicts."""
+        return self.call(fn, *args, **kwargs).to_dicts()
 
     def extract(self, text: str, date: dt.date, article_id: str | None = None, **meta: Any):
         """Code one text; returns the Article and its events (nothing stored)."""
@@ -400,7 +410,9 @@ def _encode_cursor(row: dict[str, Any]) -> str:
 
 
 def _decode_cursor(cursor: str) -> list[Any]:
-    bad = ApiError(400, "bad_cursor", "The cursor is not one this server issued; start again without it.")
+    bad = ApiError(
+        400, "bad_cursor", "The cursor is not one this server issued; start again without it."
+    )
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
@@ -409,7 +421,9 @@ def _decode_cursor(cursor: str) -> list[Any]:
     types = (str, str, str, int, int, str)
     if not isinstance(values, list) or len(values) != len(types):
         raise bad
-    if not all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(values, types, strict=True)):
+    if not all(
+        isinstance(v, t) and not isinstance(v, bool) for v, t in zip(values, types, strict=True)
+    ):
         raise bad
     try:
         values[0], values[1] = dt.date.fromisoformat(values[0]), dt.date.fromisoformat(values[1])
@@ -445,7 +459,11 @@ def _plotly_js() -> tuple[bytes, bytes, str]:
 def _page(name: str) -> str:
     layout = _package_text("web/templates/layout.html")
     body = _package_text(f"web/templates/{name}.html")
-    charts = '<script src="/static/plotly.min.js" defer></script>' if name in ("overview", "dyads") else ""
+    charts = (
+        '<script src="/static/plotly.min.js" defer></script>'
+        if name in ("overview", "dyads")
+        else ""
+    )
     return (
         layout.replace("{{title}}", _PAGES[name])
         .replace("{{page}}", name)
@@ -458,8 +476,9 @@ def _page(name: str) -> str:
 # -- the app ---------------------------------------------------------------------
 
 
-Code = Annotated[str | None, Query(pattern=_CODE, description="Actor code prefix, e.g. USA or USAGOV.")]
-Country = Annotated[str | None, Query(pattern=_COUNTRY, description="ISO 3166 alpha-3 country.")]
+Actor = Annotated[
+    str | None, Query(pattern=_ACTOR, description="Actor code prefix (USA, USAGOV) or country.")
+]
 DateFrom = Annotated[dt.date | None, Query(description="First day (YYYY-MM-DD).")]
 DateTo = Annotated[dt.date | None, Query(description="Last day (YYYY-MM-DD).")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Rows per page (1-{MAX_PAGE}).")]
@@ -554,42 +573,72 @@ def _api_routes(app: FastAPI) -> None:
     @app.get("/api/events", tags=["events"])
     def list_events(
         svc: ServiceDep,
-        actor: Code = None,
-        source: Code = None,
-        target: Code = None,
+        actor: Actor = None,
+        source: Actor = None,
+        target: Actor = None,
         dyad: Annotated[
             str | None,
             Query(
-                pattern=r"^[A-Za-z0-9]{1,32}-[A-Za-z0-9]{1,32}$",
-                description="SOURCE-TARGET code prefixes, e.g. USA-CHN (directed).",
+                pattern=r"^[A-Za-z]{3}[A-Za-z0-9]{0,29}-[A-Za-z]{3}[A-Za-z0-9]{0,29}$",
+                description="SOURCE-TARGET, e.g. USA-CHN; same as source=USA&target=CHN.",
             ),
         ] = None,
-        country: Country = None,
-        cameo: Annotated[str | None, Query(pattern=r"^[0-9]{1,4}$", description="CAMEO code prefix.")] = None,
-        plover: Annotated[str | None, Query(pattern=r"^[A-Za-z_]{1,32}$", description="PLOVER event type.")] = None,
+        directed: Annotated[
+            bool, Query(description="With source and target: false matches both ways.")
+        ] = True,
+        country: Annotated[
+            str | None, Query(pattern=r"^[A-Za-z]{3}$", description="Either side's country.")
+        ] = None,
+        cameo: Annotated[
+            str | None, Query(pattern=r"^[0-9]{1,4}$", description="CAMEO code prefix.")
+        ] = None,
+        plover: Annotated[
+            str | None, Query(pattern=r"^[A-Za-z_]{1,32}$", description="PLOVER event type.")
+        ] = None,
         quad: Annotated[int | None, Query(ge=1, le=4, description="Quad class 1-4.")] = None,
         date_from: DateFrom = None,
         date_to: DateTo = None,
-        q: Annotated[str | None, Query(min_length=1, max_length=200, description="Text in the evidence sentence (case-insensitive).")] = None,
-        doc_id: Annotated[str | None, Query(pattern=_ARTICLE_ID)] = None,
+        within: Annotated[
+            bool,
+            Query(
+                description="Only events whose whole date lies in date_from..date_to "
+                "(default: any overlap)."
+            ),
+        ] = False,
+        q: Annotated[
+            str | None,
+            Query(min_length=1, max_length=200, description="Text in the evidence sentence."),
+        ] = None,
+        doc_id: Annotated[str | None, Query(pattern=_ARTICLE_ID, description="Article id.")] = None,
         limit: Limit = DEFAULT_PAGE,
-        cursor: Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page.")] = None,
+        cursor: Annotated[
+            str | None, Query(max_length=1000, description="next_cursor of the previous page.")
+        ] = None,
     ) -> dict[str, Any]:
-        """Events matching every filter given, by date; pages follow ``next_cursor``."""
+        """Events matching every filter given, by date; follow ``next_cursor`` for more.
+
+        Actors match like the analysis functions: a code prefix or a country.
+        """
         _check_range(date_from, date_to)
         conds: list[str] = []
         params: list[Any] = []
         if dyad:
             source, target = dyad.split("-", 1)
-        if actor:
-            conds.append("(starts_with(source_code, ?) OR starts_with(target_code, ?))")
-            params += [actor.upper(), actor.upper()]
-        if source:
-            conds.append("starts_with(source_code, ?)")
-            params.append(source.upper())
-        if target:
-            conds.append("starts_with(target_code, ?)")
-            params.append(target.upper())
+        try:
+            if actor:
+                sql, p = analysis.Dyad(actor).where()
+                conds.append(sql)
+                params += p
+            if source and target:
+                sql, p = analysis.Dyad(source, target, directed).where()
+                conds.append(sql)
+                params += p
+            elif source or target:
+                side, code = ("source", source) if source else ("target", target)
+                conds.append(f"(starts_with({side}_code, ?) OR {side}_country = ?)")
+                params += [code.upper(), code.upper()]
+        except ConfigError as e:
+            raise ApiError(400, "invalid_parameter", str(e)) from e
         if country:
             conds.append("(source_country = ? OR target_country = ?)")
             params += [country.upper(), country.upper()]
@@ -603,10 +652,10 @@ def _api_routes(app: FastAPI) -> None:
             conds.append("quad_class = ?")
             params.append(quad)
         if date_from:
-            conds.append("date_end >= ?")
+            conds.append("date_start >= ?" if within else "date_end >= ?")
             params.append(date_from)
         if date_to:
-            conds.append("date_start <= ?")
+            conds.append("date_end <= ?" if within else "date_start <= ?")
             params.append(date_to)
         if q:
             conds.append("strpos(lower(sentence), lower(?)) > 0")
@@ -656,7 +705,7 @@ def _api_routes(app: FastAPI) -> None:
     ) -> dict[str, Any]:
         """Stored articles, newest first, with their event counts."""
         rows = svc.rows(
-            "SELECT a.id, a.date, a.title, a.source, "
+            "SELECT a.id, a.date, a.title, a.source, left(a.text, 160) AS snippet, "
             "(SELECT count(*) FROM events e WHERE e.doc_id = a.id) AS events "
             "FROM articles a ORDER BY a.date DESC, a.id LIMIT ? OFFSET ?",
             [limit, offset],
@@ -674,7 +723,9 @@ def _api_routes(app: FastAPI) -> None:
             raise ApiError(404, "not_found", "No article with that id.")
         events = [
             _nest(r)
-            for r in svc.rows(f"SELECT * FROM events WHERE doc_id = ? ORDER BY {_ORDER_SQL}", [article_id])
+            for r in svc.rows(
+                f"SELECT * FROM events WHERE doc_id = ? ORDER BY {_ORDER_SQL}", [article_id]
+            )
         ]
         return {"article": rows[0], "events": [_with_marks(e) for e in events]}
 
@@ -696,10 +747,14 @@ def _api_routes(app: FastAPI) -> None:
     @app.get("/api/dyads/series", tags=["analysis"])
     def dyad_series(
         svc: ServiceDep,
-        source: Annotated[str, Query(pattern=_ACTOR, description="First actor (code prefix or country).")],
+        source: Annotated[
+            str, Query(pattern=_ACTOR, description="First actor (code prefix or country).")
+        ],
         target: Annotated[str, Query(pattern=_ACTOR, description="Second actor.")],
         by: Period = "month",
-        directed: Annotated[bool, Query(description="Only source → target (else both ways).")] = True,
+        directed: Annotated[
+            bool, Query(description="Only source → target (else both ways).")
+        ] = True,
         date_from: DateFrom = None,
         date_to: DateTo = None,
     ) -> dict[str, Any]:
@@ -726,7 +781,9 @@ def _api_routes(app: FastAPI) -> None:
     def timeline(
         svc: ServiceDep,
         actor: Annotated[str, Query(pattern=_ACTOR, description="Actor (code prefix or country).")],
-        other: Annotated[str | None, Query(pattern=_ACTOR, description="Second actor of a dyad.")] = None,
+        other: Annotated[
+            str | None, Query(pattern=_ACTOR, description="Second actor of a dyad.")
+        ] = None,
         directed: bool = False,
         date_from: DateFrom = None,
         date_to: DateTo = None,
@@ -767,7 +824,9 @@ def _api_routes(app: FastAPI) -> None:
         }
 
     @app.get("/api/dyads/top", tags=["analysis"])
-    def top_dyads(svc: ServiceDep, limit: Annotated[int, Query(ge=1, le=100)] = 10) -> dict[str, Any]:
+    def top_dyads(
+        svc: ServiceDep, limit: Annotated[int, Query(ge=1, le=100)] = 10
+    ) -> dict[str, Any]:
         """The directed actor pairs with most events."""
         edges = svc.frame(analysis.actor_network, level="actor")[:limit]
         return {"dyads": edges}
@@ -782,7 +841,9 @@ def _api_routes(app: FastAPI) -> None:
         return {"actors": svc.frame(analysis.top_actors, level=level, limit=limit)}
 
     @app.get("/api/countries", tags=["analysis"])
-    def countries(svc: ServiceDep, limit: Annotated[int, Query(ge=1, le=300)] = 50) -> dict[str, Any]:
+    def countries(
+        svc: ServiceDep, limit: Annotated[int, Query(ge=1, le=300)] = 50
+    ) -> dict[str, Any]:
         """Events per country (either side's or the place's), by quad class."""
         return {"countries": svc.frame(analysis.country_counts, limit=limit)}
 
@@ -822,26 +883,22 @@ def _require_writer(
         )
     scheme, _, given = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not given:
-        raise ApiError(401, "missing_token", "Send the operator's token as 'Authorization: Bearer <token>'.")
+        raise ApiError(
+            401, "missing_token", "Send the operator's token as 'Authorization: Bearer <token>'."
+        )
     if not hmac.compare_digest(given.strip().encode(), svc.token.encode()):
         raise ApiError(401, "bad_token", "The token is not the operator's token.")
 
 
 def _mentions(svc: Service, row: dict[str, Any]) -> list[dict[str, Any]]:
-    """Other stored reports of the same event: the event's cluster, when clustering ran."""
-    clusters = getattr(svc.db, "clusters", None)
-    if clusters is None:
+    """Other stored reports of the same event: its cluster's members, once clustering ran."""
+    if not row.get("cluster_id"):
         return []
-    with svc.db_lock:
-        found = clusters(event_id=row["event_id"])
-    ids = [m for m in _cluster_members(found) if m != row["event_id"]]
-    if not ids:
-        return []
-    marks = ", ".join("?" for _ in ids)
     rows = svc.rows(
-        f"SELECT e.*, a.title AS article_title, a.source AS article_source FROM events e "
-        f"LEFT JOIN articles a ON a.id = e.doc_id WHERE e.event_id IN ({marks}) ORDER BY {_ORDER_SQL}",
-        ids[:MAX_PAGE],
+        "SELECT e.*, a.title AS article_title, a.source AS article_source FROM events e "
+        "LEFT JOIN articles a ON a.id = e.doc_id WHERE e.cluster_id = ? AND e.event_id <> ? "
+        f"ORDER BY {_ORDER_SQL} LIMIT ?",
+        [row["cluster_id"], row["event_id"], MAX_PAGE],
     )
     return [
         {**_nest(r), "article_title": r["article_title"], "article_source": r["article_source"]}
@@ -849,8 +906,21 @@ def _mentions(svc: Service, row: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _cluster_members(found: Any) -> list[str]:
-    return []
+def _with_period_end(rows: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
+    """Add each period's last day, so a client can ask for exactly that period's events."""
+    for row in rows:
+        start: dt.date = row["period"]
+        if by == "day":
+            end = start
+        elif by == "week":
+            end = start + dt.timedelta(days=6)
+        elif by == "month":
+            nxt = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+            end = nxt - dt.timedelta(days=1)
+        else:
+            end = dt.date(start.year, 12, 31)
+        row["period_end"] = end
+    return rows
 
 
 def _with_marks(event: dict[str, Any]) -> dict[str, Any]:
@@ -887,7 +957,11 @@ def _page_routes(app: FastAPI) -> None:
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly_js(request: Request) -> Response:
         plain, packed, etag = _plotly_js()
-        headers = {"Cache-Control": "public, max-age=86400", "ETag": etag, "Vary": "Accept-Encoding"}
+        headers = {
+            "Cache-Control": "public, max-age=86400",
+            "ETag": etag,
+            "Vary": "Accept-Encoding",
+        }
         if request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers=headers)
         if "gzip" in request.headers.get("accept-encoding", ""):
@@ -901,4 +975,6 @@ def _page_routes(app: FastAPI) -> None:
         if name not in _STATIC:
             raise ApiError(404, "not_found", "No such static file.")
         resource, media = _STATIC[name]
-        return Response(_package_text(resource), media_type=media, headers={"Cache-Control": "no-cache"})
+        return Response(
+            _package_text(resource), media_type=media, headers={"Cache-Control": "no-cache"}
+        )

@@ -499,4 +499,3 @@ def write_network(edges: pl.DataFrame, path: str | Path, fmt: str | None = None)
     else:
         nx.write_gexf(graph, path)
     return path
-

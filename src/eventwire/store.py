@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
+from eventwire.dedup import Clustering, Duplicate, Fingerprint, Mention, cluster_mentions
 from eventwire.errors import DatabaseLockedError, StoreError
 from eventwire.models import Article, Event, Reject
 
@@ -34,7 +35,7 @@ DEFAULT_PATH = "eventwire.duckdb"
 
 #: The schema version this eventwire writes. Bump it and add a MIGRATIONS entry
 #: whenever a table changes; never edit an existing entry.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Steps that bring a database from version ``v - 1`` to ``v`` (1 = a new file).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -119,6 +120,63 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             run_id INTEGER
         )""",
     ),
+    2: (
+        # events stay mentions (one report each); clusters are the real-world events.
+        "ALTER TABLE events ADD COLUMN cluster_id VARCHAR",
+        """CREATE TABLE clusters (
+            cluster_id VARCHAR PRIMARY KEY,
+            source_key VARCHAR NOT NULL,
+            target_key VARCHAR NOT NULL,
+            cameo_root VARCHAR NOT NULL,
+            num_mentions INTEGER NOT NULL,
+            num_sources INTEGER NOT NULL,
+            num_articles INTEGER NOT NULL,
+            source_code VARCHAR,
+            source_country VARCHAR,
+            source_sector VARCHAR,
+            source_name VARCHAR,
+            source_from VARCHAR,
+            target_code VARCHAR,
+            target_country VARCHAR,
+            target_sector VARCHAR,
+            target_name VARCHAR,
+            target_from VARCHAR,
+            cameo VARCHAR NOT NULL,
+            cameo_label VARCHAR,
+            plover VARCHAR,
+            plover_mode VARCHAR,
+            quad_class INTEGER,
+            goldstein DOUBLE,
+            cameo_from VARCHAR NOT NULL,
+            date VARCHAR NOT NULL,
+            date_precision VARCHAR NOT NULL,
+            date_start DATE NOT NULL,
+            date_end DATE NOT NULL,
+            date_from VARCHAR NOT NULL,
+            location_text VARCHAR,
+            location_name VARCHAR,
+            location_country VARCHAR,
+            location_lat DOUBLE,
+            location_lon DOUBLE,
+            location_geonames_id BIGINT,
+            location_from VARCHAR,
+            first_reported DATE,
+            last_reported DATE
+        )""",
+        """CREATE TABLE article_duplicates (
+            article_id VARCHAR NOT NULL,
+            duplicate_of VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            similarity DOUBLE NOT NULL,
+            found_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (article_id, duplicate_of)
+        )""",
+        """CREATE TABLE article_lsh (
+            article_id VARCHAR NOT NULL,
+            band SMALLINT NOT NULL,
+            bucket BIGINT NOT NULL
+        )""",
+    ),
 }
 
 _ARTICLE_SCHEMA = pa.schema(
@@ -171,8 +229,64 @@ _EVENT_SCHEMA = pa.schema(
         ("trigger_start", pa.int32()),
         ("trigger_end", pa.int32()),
         ("extra", pa.string()),
+        ("cluster_id", pa.string()),
     ]
 )
+
+_CLUSTER_SCHEMA = pa.schema(
+    [
+        ("cluster_id", pa.string()),
+        ("source_key", pa.string()),
+        ("target_key", pa.string()),
+        ("cameo_root", pa.string()),
+        ("num_mentions", pa.int32()),
+        ("num_sources", pa.int32()),
+        ("num_articles", pa.int32()),
+        *[(f"source_{f}", pa.string()) for f in ("code", "country", "sector", "name", "from")],
+        *[(f"target_{f}", pa.string()) for f in ("code", "country", "sector", "name", "from")],
+        ("cameo", pa.string()),
+        ("cameo_label", pa.string()),
+        ("plover", pa.string()),
+        ("plover_mode", pa.string()),
+        ("quad_class", pa.int32()),
+        ("goldstein", pa.float64()),
+        ("cameo_from", pa.string()),
+        ("date", pa.string()),
+        ("date_precision", pa.string()),
+        ("date_start", pa.date32()),
+        ("date_end", pa.date32()),
+        ("date_from", pa.string()),
+        *[(f"location_{f}", _PLACE_TYPES.get(f, pa.string())) for f in _PLACE_FIELDS],
+        ("location_from", pa.string()),
+        ("first_reported", pa.date32()),
+        ("last_reported", pa.date32()),
+    ]
+)
+
+_DUPLICATE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("duplicate_of", pa.string()),
+        ("kind", pa.string()),
+        ("similarity", pa.float64()),
+        ("found_at", pa.timestamp("us")),
+    ]
+)
+
+_LSH_SCHEMA = pa.schema(
+    [("article_id", pa.string()), ("band", pa.int16()), ("bucket", pa.int64())]
+)
+
+
+def _actor_key_sql(side: str) -> str:
+    """SQL twin of ``dedup.actor_key``: country, else ``name:`` + name, else code."""
+    return (
+        f"coalesce(nullif({side}_country, ''), 'name:' || lower(nullif({side}_name, '')), "
+        f"nullif({side}_code, ''), '')"
+    )
+
+
+_BLOCK_SQL = f"{_actor_key_sql('source')} AS source_key, {_actor_key_sql('target')} AS target_key"
 
 _REJECT_SCHEMA = pa.schema(
     [
@@ -255,6 +369,7 @@ class BatchResult:
     rejects_added: int = 0
     articles_replaced: int = 0  # already stored and re-coded (replace=True)
     events_removed: int = 0  # old events of replaced articles
+    duplicates_added: int = 0  # links to articles this batch repeats (article_duplicates)
 
     def to_dict(self) -> dict[str, int]:
         return {
@@ -264,6 +379,7 @@ class BatchResult:
             "rejects_added": self.rejects_added,
             "articles_replaced": self.articles_replaced,
             "events_removed": self.events_removed,
+            "duplicates_added": self.duplicates_added,
         }
 
 
@@ -384,6 +500,8 @@ class Database:
                     f"{SCHEMA_VERSION}). Open it once for writing to upgrade it, then read it."
                 )
             self._migrate(version)
+            if version < 2 <= SCHEMA_VERSION:
+                self.recluster()  # version 2 added clusters: group the stored mentions once
 
     def _migrate(self, version: int) -> None:
         """Apply every migration after ``version`` in one transaction."""
@@ -533,6 +651,9 @@ class Database:
         replace: bool = False,
         run_id: int | None = None,
         coder_version: str | None = None,
+        duplicates: Sequence[Duplicate] = (),
+        fingerprints: Sequence[Fingerprint] = (),
+        cluster: bool = True,
     ) -> BatchResult:
         """Store a batch in one transaction; nothing of it is kept if any part fails.
 
@@ -540,6 +661,11 @@ class Database:
         re-run is idempotent; with ``replace=True`` their old events are deleted
         and the new ones stored instead (re-coding). Every event must belong to
         an article of the same batch. ``run_id`` adds the counts to that run.
+
+        ``duplicates`` link batch articles to the articles they repeat and
+        ``fingerprints`` enter them in the near-duplicate index (docs/dedup.md).
+        With ``cluster`` the event clusters of every dyad and CAMEO root the
+        batch touched are rebuilt in the same transaction.
         """
         con = self._writable()
         version = coder_version or _coder_version()
@@ -567,9 +693,14 @@ class Database:
             skipped = set() if replace else stored
             write_ids = [i for i in batch if i not in skipped]
             removed = 0
+            touched: set[tuple[str, str, str]] = set()
             if replaced:
                 ids_frame = pa.table({"id": pa.array(sorted(replaced), pa.string())})
                 with self._frame(ids_frame) as name:
+                    if cluster:
+                        touched |= self._blocks(f"doc_id IN (SELECT id FROM {name})")
+                    for table in ("article_duplicates", "article_lsh"):
+                        con.sql(f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM {name})")
                     removed = int(
                         con.sql(
                             f"DELETE FROM events WHERE doc_id IN (SELECT id FROM {name})"
@@ -590,6 +721,13 @@ class Database:
                 pa.Table.from_pylist(rows, schema=_EVENT_SCHEMA),
                 "f.event_id NOT IN (SELECT event_id FROM events)",
             )
+            added_links = self._insert_duplicates(duplicates, fingerprints, keep, now)
+            if cluster and rows:
+                new_ids = pa.table({"id": pa.array([r["event_id"] for r in rows], pa.string())})
+                with self._frame(new_ids) as name:
+                    touched |= self._blocks(f"event_id IN (SELECT id FROM {name})")
+            if touched:
+                self._recluster_blocks(touched)
             reject_table = pa.Table.from_pylist(
                 [{**r, "seen_at": now, "run_id": run_id} for r in reject_rows],
                 schema=_REJECT_SCHEMA,
@@ -624,6 +762,7 @@ class Database:
             rejects_added=added_rejects,
             articles_replaced=len(replaced),
             events_removed=removed,
+            duplicates_added=added_links,
         )
 
     @staticmethod
@@ -647,6 +786,7 @@ class Database:
                 else:
                     row[key] = value
             row["date_start"], row["date_end"], row["extra"] = start, end, extra
+            row["cluster_id"] = None  # set by clustering in the same transaction
             rows.append(row)
         return rows
 

