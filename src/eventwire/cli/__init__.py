@@ -3,7 +3,13 @@
 Commands live in one module per concern and register on the ``main`` group.
 """
 
-from eventwire.cli import coding, evaluation, query, serve  # noqa: F401  (registers commands)
+from eventwire.cli import (  # noqa: F401  (registers commands)
+    actors,
+    coding,
+    evaluation,
+    query,
+    serve,
+)
 from eventwire.cli.main import main
 
 __all__ = ["main"]
