@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import spacy
@@ -168,9 +168,20 @@ class ActorResolver:
     """Stateless resolver over the bundled tables plus optional user dictionaries."""
 
     def __init__(
-        self, tables: ActorTables | None = None, user_actors: Sequence[UserActor] = ()
+        self,
+        tables: ActorTables | None = None,
+        user_actors: Sequence[UserActor] = (),
+        extra_sectors: Mapping[str, str] | None = None,
     ) -> None:
         self.tables = tables or load_actor_tables()
+        if extra_sectors:  # role nouns from e.g. PETRARCH agents; they win over the bundled ones
+            sectors = {**self.tables.sectors, **{normalise(k): v for k, v in extra_sectors.items()}}
+            longest = max(len(k.split()) for k in sectors)
+            self.tables = replace(
+                self.tables,
+                sectors=sectors,
+                max_phrase_words=max(self.tables.max_phrase_words, longest),
+            )
         self.offices = load_office_table()
         self.user_actors: dict[str, list[UserActor]] = {}
         for entry in user_actors:
@@ -369,7 +380,8 @@ class ActorResolver:
         t = self.tables
         for entry in self.user_actors.get(key, ()):
             if entry.valid_on(day):
-                return _Hit(0, 0, "user", entry.country, entry.sector, entry.name, entry.code)
+                code = entry.code if entry.sector else None  # a bare country takes role words
+                return _Hit(0, 0, "user", entry.country, entry.sector, entry.name, code)
         if t.is_blocked(raw):
             return _Hit(0, 0, "blocked")
         org = t.organisation(raw)

@@ -483,17 +483,24 @@ def _country_geonames_ids() -> frozenset[int]:
     )
 
 
+_PLACE_PRECISION_RANK = {"city": 0, "region": 1, "country": 2}
+
+
 def _place_rank(row: Mapping[str, Any]) -> int:
+    """City before region before country before a bare name."""
+    rank = _PLACE_PRECISION_RANK.get(row.get("location_precision") or "")
+    if rank is not None:
+        return rank
     gid = row["location_geonames_id"]
     if gid is not None and row["location_lat"] is not None:
-        return 1 if int(gid) in _country_geonames_ids() else 0
+        return 2 if int(gid) in _country_geonames_ids() else 0
     if row["location_name"] or row["location_country"]:
-        return 2
-    return 3
+        return 3
+    return 4
 
 
 _ACTOR_COLUMNS = ("code", "country", "sector", "name")
-_PLACE_COLUMNS = ("text", "name", "country", "lat", "lon", "geonames_id")
+_PLACE_COLUMNS = ("text", "name", "country", "lat", "lon", "geonames_id", "precision")
 
 
 def _cluster_row(
@@ -540,7 +547,7 @@ def _cluster_row(
             ),
         )
         for f in _PLACE_COLUMNS:
-            row[f"location_{f}"] = best_place.row[f"location_{f}"]
+            row[f"location_{f}"] = best_place.row.get(f"location_{f}")
         row["location_from"] = best_place.event_id
     else:
         for f in _PLACE_COLUMNS:

@@ -539,7 +539,7 @@ class _VerbReader:
                     self.report.skip("synset of prepositions")
                     return None
                 heads = frozenset().union(
-                    *(self._heads(m.split()[-1]) or frozenset() for m in members if m.split())
+                    *(self._heads(m.split()[-1], quiet=True) or () for m in members if m.split())
                 )
                 if not heads:
                     self.report.skip("synset without usable words")
@@ -569,10 +569,11 @@ class _VerbReader:
             return None
         return particle, (nouns[0] if nouns else frozenset()), (preps[0][0] if preps else None)
 
-    def _heads(self, word: str) -> frozenset[str] | None:
+    def _heads(self, word: str, quiet: bool = False) -> frozenset[str] | None:
         word = word.lower().strip("'")
         if not _LEMMA.fullmatch(word):
-            self.report.skip("word the grammar cannot spell (digits, hyphen, apostrophe)")
+            if not quiet:  # a synset keeps its other members
+                self.report.skip("word the grammar cannot spell (digits, hyphen, apostrophe)")
             return None
         return frozenset(_singulars(word))
 

@@ -8,7 +8,7 @@ and model load once per process.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
@@ -36,14 +36,17 @@ class Pipeline:
         patterns: Sequence[str | Path] = (),
         user_actors: Sequence[UserActor] = (),
         include_statements: bool = False,
+        lexicon: Lexicon | None = None,
+        extra_sectors: Mapping[str, str] | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.ontology: Ontology = load_ontology()
-        lexicon: Lexicon = load_lexicon(valid_codes=self.ontology.codes())
+        if lexicon is None:  # an in-memory lexicon (e.g. a PETRARCH import) replaces the bundled one
+            lexicon = load_lexicon(valid_codes=self.ontology.codes())
         for path in patterns:
             lexicon = lexicon.merged(load_lexicon(Path(path), valid_codes=self.ontology.codes()))
         self.lexicon = lexicon
-        self.resolver = ActorResolver(user_actors=user_actors)
+        self.resolver = ActorResolver(user_actors=user_actors, extra_sectors=extra_sectors)
         self.finder = EventFinder(lexicon, self.ontology, include_statements=include_statements)
         self._nlp = None
 

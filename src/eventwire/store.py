@@ -159,6 +159,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             location_lat DOUBLE,
             location_lon DOUBLE,
             location_geonames_id BIGINT,
+            location_precision VARCHAR,
             location_from VARCHAR,
             first_reported DATE,
             last_reported DATE
@@ -1433,11 +1434,11 @@ def _event_object(row: Mapping[str, Any]) -> Event:
     def actor(side: str) -> Actor | None:
         if row[f"{side}_text"] is None:
             return None
-        return Actor(*(row[f"{side}_{f}"] for f in _ACTOR_FIELDS))
+        return Actor(**{f: row[f"{side}_{f}"] for f in _ACTOR_FIELDS})
 
     place = None
     if row["location_text"] is not None:
-        place = Place(*(row[f"location_{f}"] for f in _PLACE_FIELDS))
+        place = Place(**{f: row[f"location_{f}"] for f in _PLACE_FIELDS})
     return Event(
         doc_id=row["doc_id"],
         sentence_index=row["sentence_index"],

@@ -64,6 +64,12 @@ function params(obj) {
   return out.toString();
 }
 
+function periodLabel(period, by) {
+  if (by === "month") return period.slice(0, 7);
+  if (by === "year") return period.slice(0, 4);
+  return by === "week" ? `week of ${period}` : period;
+}
+
 function plot(id, traces, layout) {
   const base = {
     margin: { l: 48, r: 16, t: 8, b: 40 }, autosize: true, font: { size: 12 },
@@ -207,7 +213,7 @@ async function showDyad(push) {
       body.replaceChildren();
       return;
     }
-    const x = data.rows.map((r) => r.period);
+    const x = data.rows.map((r) => periodLabel(r.period, by));
     const idx = data.rows.map((_, i) => i);
     const traces = [1, 2, 3, 4].map((q) => ({
       type: "bar", name: QUADS[q][0], marker: { color: QUADS[q][1] }, x, y: data.rows.map((r) => r[QCOL[q]]),
@@ -218,15 +224,15 @@ async function showDyad(push) {
       y: data.rows.map((r) => r.goldstein_mean), line: { color: "#14213d" },
     });
     await plot("chart-series", traces, {
-      barmode: "stack", xaxis: { type: "date" }, yaxis: { title: { text: "events" } },
-      yaxis2: { title: { text: "Goldstein" }, overlaying: "y", side: "right", range: [-10, 10], zeroline: false },
+      barmode: "stack", xaxis: { type: "category", automargin: true }, yaxis: { title: { text: "events" } },
+      yaxis2: { title: { text: "Goldstein" }, overlaying: "y", side: "right", range: [-10, 10], dtick: 5, zeroline: false },
       margin: { l: 48, r: 48, t: 8, b: 40 },
     });
     const chart = $("chart-series");
     if (chart.on) chart.on("plotly_click", (ev) => { if (ev.points && ev.points.length) loadPeriod(ev.points[0].customdata, false); });
     body.replaceChildren(...data.rows.map((r, i) => el("tr", { "data-period": r.period, tabindex: "0",
       onclick: () => loadPeriod(i, false), onkeydown: (e) => { if (e.key === "Enter") loadPeriod(i, false); } },
-      el("td", { text: r.period_label || r.period }), el("td", { text: String(r.events) }),
+      el("td", { text: periodLabel(r.period, by) }), el("td", { text: String(r.events) }),
       ...[1, 2, 3, 4].map((q) => el("td", { text: String(r[QCOL[q]]) })),
       el("td", { text: r.goldstein_mean === null ? "—" : r.goldstein_mean.toFixed(1) }))));
   } catch (e) { showError($("chart-series"), e); }
@@ -242,7 +248,7 @@ async function loadPeriod(index, more) {
     dyadState.period = row;
     dyadState.cursor = null;
     list.replaceChildren();
-    $("period-title").textContent = `Events, ${row.period_label || row.period} (${row.events})`;
+    $("period-title").textContent = `Events, ${periodLabel(row.period, dyadState.query.by)} (${row.events})`;
   }
   panel.hidden = false;
   const { source, target, directed } = dyadState.query;
