@@ -149,6 +149,18 @@ class DocumentActors:
                     best = (at, actor)
         return best[1] if best else None
 
+    def learn(self, person: Actor, country: str) -> Actor:
+        """Later evidence gives a remembered person a country; update every alias."""
+        better = replace(person, country=country, code=_code(country, person.sector))
+        for key, known in list(self.people.items()):
+            if known.name == person.name:
+                self.people[key] = replace(known, country=country, code=better.code)
+        return better
+
+    def by_name(self, name: str) -> Actor | None:
+        """The remembered person with this canonical name, if any."""
+        return next((a for a in self.people.values() if a.name == name), None)
+
     def recall(self, name_tokens: Sequence[Token]) -> Actor | None:
         key = name_key(" ".join(t.text for t in name_tokens))
         if key in self.ambiguous:
@@ -242,6 +254,8 @@ class ActorResolver:
             country = self._of_country(head, ctx.published) or self._owner_country(
                 head, ctx, _depth
             )
+        if country is None and org is None and not (head_hit is not None and _is_definite(head)):
+            country = self._speaker_country(head, sector, ctx, _depth)
 
         span = _span(head, tokens)
         text, start, end = span.text, span.start_char, span.end_char
@@ -276,13 +290,16 @@ class ActorResolver:
         if head_hit is not None and head_hit.kind == "sector" and country is None and org is None:
             # "the diplomat": only a compatible, recent person
             person = ctx.person_before(head)
-            is_definite = any(t.lower_ in ("the", "this", "that") for t in head.lefts)
             if (
-                is_definite
+                _is_definite(head)
                 and person is not None
                 and person.sector == sector
                 and head.tag_ in ("NN", "NNP")
             ):
+                if person.country is None:
+                    learned = self._speaker_country(head, sector, ctx, _depth)
+                    if learned is not None:
+                        person = ctx.learn(person, learned)
                 return _as_mention(person, head, "coref", text=text, start=start, end=end)
         if org is not None:
             return Actor(
@@ -326,6 +343,28 @@ class ActorResolver:
                 found = _one_code(self.offices.by_surname(words[0].text, day))
             if found is not None:
                 return found
+        return None
+
+    def _speaker_country(
+        self, head: Token, sector: str | None, ctx: DocumentActors, depth: int
+    ) -> str | None:
+        """'The South Korean Foreign Ministry said the diplomat ...': a state organ
+        speaking of an official of unstated nationality speaks of its own."""
+        if sector not in STATE_SECTORS:
+            return None
+        node = head
+        for _ in range(8):
+            if node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS:
+                speaker = next((c for c in node.head.children if c.dep_ == "nsubj"), None)
+                if speaker is None or speaker.pos_ == "PRON" or speaker.i == head.i:
+                    return None
+                actor = self.resolve(speaker, ctx, depth + 1)
+                if actor is not None and actor.country and actor.sector in STATE_SECTORS:
+                    return actor.country
+                return None
+            if node.head is node:
+                return None
+            node = node.head
         return None
 
     def _owner_country(self, head: Token, ctx: DocumentActors, depth: int) -> str | None:
@@ -406,6 +445,13 @@ _IDENTITY_SECTORS = frozenset("REL CHR CTH MUS SUN SHI JEW HIN BUD MOD RAD".spli
 _NAME_PARTICLES = frozenset(
     "al el bin ibn bint abu abd de del der da di van von le la du dos das".split()
 )
+
+
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
+
+
+def _is_definite(head: Token) -> bool:
+    return any(t.lower_ in ("the", "this", "that") for t in head.lefts)
 
 
 def _one_code(holders: Sequence[OfficeHolder]) -> OfficeHolder | None:

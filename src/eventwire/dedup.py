@@ -76,13 +76,6 @@ def lsh_shape() -> tuple[int, int]:
     return int(lsh.b), int(lsh.r)
 
 
-@cache
-def _permutations() -> Any:
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED).permutations
-
-
 @dataclass(frozen=True)
 class Fingerprint:
     """An article's shingles and its LSH bucket per band (stored in ``article_lsh``)."""
@@ -96,7 +89,8 @@ class Fingerprint:
         from datasketch import MinHash
 
         words = shingles(text)
-        mh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_permutations())
+        # The scheme is pinned: stored buckets must not change with a datasketch upgrade.
+        mh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32")
         if words:
             mh.update_batch([w.encode("utf-8") for w in sorted(words)])
         bands, rows = lsh_shape()
@@ -120,16 +114,18 @@ class Duplicate:
 
 
 def confirm(
-    new: Fingerprint, candidates: Iterable[Fingerprint], threshold: float = NEAR_DUPLICATE_JACCARD
+    new: Fingerprint,
+    candidates: Mapping[str, frozenset[str]],
+    threshold: float = NEAR_DUPLICATE_JACCARD,
 ) -> list[Duplicate]:
-    """The LSH candidates that really are near-duplicates (exact Jaccard), best first."""
+    """The LSH candidates (id -> shingles) that really are near-duplicates, best first."""
     found = []
-    for cand in candidates:
-        if cand.article_id == new.article_id:
+    for cand_id, cand_shingles in candidates.items():
+        if cand_id == new.article_id:
             continue
-        sim = jaccard(new.shingles, cand.shingles)
+        sim = jaccard(new.shingles, cand_shingles)
         if sim >= threshold:
-            found.append(Duplicate(new.article_id, cand.article_id, "near", round(sim, 4)))
+            found.append(Duplicate(new.article_id, cand_id, "near", round(sim, 4)))
     return sorted(found, key=lambda d: (-d.similarity, d.duplicate_of))
 
 

@@ -2,13 +2,21 @@
 
 The parse dominates the cost, so texts go through ``nlp.pipe`` in batches and
 everything else is per-sentence work on the finished Docs. Tables, lexicon
-and model load once per process.
+and model load once per process. With ``n_process > 1`` whole articles go to
+worker processes that parse *and* code them and send back Events: shipping
+parsed Docs back to one coding process (spaCy's own ``n_process``) costs more
+than the coding itself (docs/performance.md).
 """
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures as cf
 import itertools
+import multiprocessing as mp
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
@@ -16,6 +24,7 @@ from spacy.tokens import Doc, Span
 from eventwire import CODER_VERSION
 from eventwire.actors import ActorResolver, DocumentActors, UserActor
 from eventwire.config import Settings
+from eventwire.errors import EventwireError
 from eventwire.events import Candidate, EventFinder, event_date
 from eventwire.lexicon import Lexicon, load_lexicon
 from eventwire.models import Article, Event, EventDate, Place
@@ -41,7 +50,7 @@ class Pipeline:
     ) -> None:
         self.settings = settings or Settings()
         self.ontology: Ontology = load_ontology()
-        if lexicon is None:  # an in-memory lexicon (e.g. a PETRARCH import) replaces the bundled one
+        if lexicon is None:  # an in-memory lexicon (a PETRARCH import) replaces the bundled one
             lexicon = load_lexicon(valid_codes=self.ontology.codes())
         for path in patterns:
             lexicon = lexicon.merged(load_lexicon(Path(path), valid_codes=self.ontology.codes()))
@@ -49,6 +58,26 @@ class Pipeline:
         self.resolver = ActorResolver(user_actors=user_actors, extra_sectors=extra_sectors)
         self.finder = EventFinder(lexicon, self.ontology, include_statements=include_statements)
         self._nlp = None
+        self._pool: cf.ProcessPoolExecutor | None = None
+
+    def __getstate__(self) -> dict:
+        """Pickle without the model and worker pool (a spawned worker loads its own)."""
+        state = self.__dict__.copy()
+        state["_nlp"] = None
+        state["_pool"] = None
+        return state
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes of ``n_process > 1`` (they also stop at exit)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     @property
     def nlp(self):
@@ -63,7 +92,14 @@ class Pipeline:
         return [events for _, events in self.extract(articles)]
 
     def extract(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Event]]]:
-        """Stream ``(article, events)`` pairs; batches are parsed with ``nlp.pipe``."""
+        """Stream ``(article, events)`` pairs in input order; batches are parsed with ``nlp.pipe``.
+
+        With ``settings.n_process > 1`` the articles are parsed and coded in that
+        many worker processes (started on first use, kept until ``close()``).
+        """
+        if self.settings.n_process > 1:
+            yield from self._extract_parallel(articles)
+            return
         size = max(self.settings.batch_size * 4, 64)
         iterator = iter(articles)
         while batch := list(itertools.islice(iterator, size)):
@@ -80,18 +116,20 @@ class Pipeline:
             for iso3 in countries_named(doc):
                 state.countries.setdefault(iso3, None)
             previous_end = 0
+            text = doc.text  # Doc.text joins every token: build it once, not per sentence
+            entities = _SentenceEntities(doc)
             for sent in doc.sents:
                 if not sent.text.strip():
                     continue
-                if "\n" in doc.text[previous_end : sent.start_char] or sentence_index == 0:
+                if "\n" in text[previous_end : sent.start_char] or sentence_index == 0:
                     state.context_date = None  # a new paragraph resets the narrative time
                 previous_end = sent.end_char
                 ctx.sentence_index = sentence_index
-                self._register_people(sent, ctx, state)
+                self._register_people(sent, ctx, state, entities.within(sent))
                 for cand in self.finder.find(sent, ctx):
                     events.append(self._event(article, sent, offset, sentence_index, cand, state))
                 sentence_index += 1
-        return _unique(events)
+        return _unique([_backfill(event, ctx) for event in events])
 
     # -- internals -----------------------------------------------------------------------
 
@@ -101,16 +139,22 @@ class Pipeline:
             ((i, a.text) for i, a in enumerate(batch)),
             max_chars=self.settings.max_chunk_chars,
             batch_size=self.settings.batch_size,
-            n_process=self.settings.n_process,
+            n_process=1,
         )
         for index, group in itertools.groupby(parsed, key=lambda pair: pair[0].article_index):
             chunks: list[tuple[Chunk, Doc]] = list(group)
             article = batch[index]
             yield article, self.code_doc(article, [(c.offset, d) for c, d in chunks])
 
-    def _register_people(self, sent: Span, ctx: DocumentActors, state: _ArticleState) -> None:
+    def _register_people(
+        self,
+        sent: Span,
+        ctx: DocumentActors,
+        state: _ArticleState,
+        ents: Sequence[Span] | None = None,
+    ) -> None:
         """Resolve named actors once so later bare names and pronouns can reuse them."""
-        for ent in sent.ents:
+        for ent in sent.ents if ents is None else ents:
             if ent.label_ in _ACTOR_ENTS:
                 actor = ctx.resolve(ent.root)
                 if actor is not None and actor.country:
@@ -161,6 +205,97 @@ class Pipeline:
             trigger_start=trigger_start,
             trigger_end=trigger_start + len(cand.trigger.text),
         )
+
+    def _workers(self) -> cf.ProcessPoolExecutor:
+        if self._pool is None:
+            _ = self.nlp  # load before forking: the workers share the model's pages
+            method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+            self._pool = cf.ProcessPoolExecutor(
+                self.settings.n_process,
+                mp_context=mp.get_context(method),
+                initializer=_start_worker,
+                initargs=(self,),
+            )
+            weakref.finalize(self, self._pool.shutdown, wait=False, cancel_futures=True)
+        return self._pool
+
+    def _extract_parallel(
+        self, articles: Iterable[Article]
+    ) -> Iterator[tuple[Article, list[Event]]]:
+        """Ordered, bounded fan-out: a few tasks per worker in flight, results in input order."""
+        pool = self._workers()
+        size = max(1, self.settings.batch_size // 4)
+        window = 4 * self.settings.n_process
+        iterator = iter(articles)
+        pending: collections.deque[tuple[list[Article], cf.Future]] = collections.deque()
+
+        def submit() -> bool:
+            part = list(itertools.islice(iterator, size))
+            if part:
+                pending.append((part, pool.submit(_code_articles, part)))
+            return bool(part)
+
+        try:
+            while len(pending) < window and submit():
+                pass
+            while pending:
+                part, future = pending.popleft()
+                try:
+                    results = future.result()
+                except cf.process.BrokenProcessPool as e:
+                    self._pool = None
+                    raise EventwireError(
+                        f"A coding worker process died (killed, or out of memory) while "
+                        f"coding article {part[0].id!r} or one of the {len(part) - 1} after "
+                        f"it; re-run with fewer --processes or check the system log."
+                    ) from e
+                submit()
+                yield from zip(part, results, strict=True)
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
+#: The pipeline of a worker process, set once by ``_start_worker``.
+_WORKER: Pipeline | None = None
+
+
+def _start_worker(pipeline: Pipeline) -> None:
+    global _WORKER
+    _WORKER = pipeline
+    pipeline._pool = None  # a forked child must never use the parent's pool
+    _ = pipeline.nlp  # a spawned worker loads the model here, once
+
+
+def _code_articles(articles: list[Article]) -> list[list[Event]]:
+    """Worker task: parse and code a few articles, return their Events."""
+    if _WORKER is None:
+        raise EventwireError("coding task ran outside a worker started by Pipeline")
+    return [events for _, events in _WORKER._extract_batch(articles)]
+
+
+class _SentenceEntities:
+    """``Span.ents`` for each sentence in turn, from one pass over ``doc.ents``.
+
+    ``Span.ents`` rebuilds every entity of the document on each call; this walks
+    them once, with the same rule (entirely inside the sentence).
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self._ents = doc.ents
+        self._next = 0
+
+    def within(self, sent: Span) -> list[Span]:
+        ents, i = self._ents, self._next
+        while i < len(ents) and ents[i].start < sent.start:
+            i += 1
+        self._next = i
+        found = []
+        for ent in ents[i:]:
+            if ent.end > sent.end:
+                break
+            found.append(ent)
+        return found
 
 
 class _ArticleState:
@@ -230,9 +365,19 @@ def confidence(cand: Candidate) -> float:
 def _shift(actor, offset: int):
     if actor is None or not offset or actor.start is None:
         return actor
-    from dataclasses import replace
-
     return replace(actor, start=actor.start + offset, end=(actor.end or 0) + offset)
+
+
+def _backfill(event: Event, ctx: DocumentActors) -> Event:
+    """A person coded before the article said their country gets it now."""
+    fixed = {}
+    for role in ("source", "target"):
+        actor = getattr(event, role)
+        if actor is not None and actor.name and actor.country is None:
+            known = ctx.by_name(actor.name)
+            if known is not None and known.country:
+                fixed[role] = replace(actor, country=known.country, code=known.code)
+    return replace(event, **fixed) if fixed else event
 
 
 def _unique(events: list[Event]) -> list[Event]:

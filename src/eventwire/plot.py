@@ -44,6 +44,7 @@ def plot_series(series: pl.DataFrame, path: str | Path, *, title: str, by: str =
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     periods = series["period"].to_list()
     labels = [p.strftime(_LABEL_FORMAT.get(by, "%Y-%m-%d")) for p in periods]
@@ -68,10 +69,18 @@ def plot_series(series: pl.DataFrame, path: str | Path, *, title: str, by: str =
             line.set_ylabel("mean Goldstein score")
             handles, names = ax.get_legend_handles_labels()
             more_handles, more_names = line.get_legend_handles_labels()
-            ax.legend(handles + more_handles, names + more_names, loc="upper left", fontsize=8)
-            fig.tight_layout()
+            ax.legend(
+                handles + more_handles,
+                names + more_names,
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.18 if len(x) <= 12 else -0.3),
+                ncol=5,
+                fontsize=8,
+                frameon=False,
+            )
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             metadata = {"Date": None} if kind == "svg" else {}
-            fig.savefig(path, format=kind, dpi=120, metadata=metadata)
+            fig.savefig(path, format=kind, dpi=120, metadata=metadata, bbox_inches="tight")
         finally:
             plt.close(fig)
     return path

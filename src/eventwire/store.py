@@ -1320,7 +1320,7 @@ class Database:
             )
         con.begin()
         try:
-            reader = con.sql(query, params=params or None).fetch_arrow_reader(batch_size)
+            reader = con.sql(query, params=params or None).to_arrow_reader(batch_size)
             yield from reader
         except duckdb.Error as e:
             raise StoreError(f"Query failed: {e}") from e

@@ -5,7 +5,9 @@ Commands live in one module per concern and register on the ``main`` group.
 
 from eventwire.cli import (  # noqa: F401  (registers commands)
     actors,
+    analysis,
     coding,
+    dedup,
     evaluation,
     query,
     serve,

@@ -74,6 +74,20 @@ def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Path(exists=True, dir_okay=False),
             help="User actor dictionary (CSV/YAML, docs/actors.md).",
         ),
+        click.option(
+            "--actors-petrarch",
+            "actors_petrarch",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False),
+            help="PETRARCH/TABARI actor or agent dictionary (docs/petrarch.md).",
+        ),
+        click.option(
+            "--patterns-petrarch",
+            "patterns_petrarch",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False),
+            help="PETRARCH verb dictionary (CAMEO.2.0.txt format), merged over the lexicon.",
+        ),
         click.option("--statements", is_flag=True, help="Also emit CAMEO 01 statements."),
         click.option("--processes", default=1, show_default=True, help="Parser processes."),
     ]
@@ -104,12 +118,25 @@ def build_pipeline(kw: dict[str, Any]):
 
         for path in kw["actors_file"]:
             user_actors.extend(load_user_actors(path))
+    sectors: dict[str, str] = {}
+    lexicon = None
+    if kw.get("actors_petrarch") or kw.get("patterns_petrarch"):
+        from eventwire.petrarch import load_petrarch
+
+        actors, sectors, lexicon, reports = load_petrarch(
+            kw.get("actors_petrarch", ()), kw.get("patterns_petrarch", ())
+        )
+        user_actors.extend(actors)
+        for report in reports:
+            err.print(f"[dim]{escape(report.summary())}[/]")
     settings = Settings(model=kw["model"], n_process=kw["processes"])
     return Pipeline(
         settings,
         patterns=kw["patterns"],
         user_actors=user_actors,
         include_statements=kw["statements"],
+        lexicon=lexicon,
+        extra_sectors=sectors,
     )
 
 

@@ -1,4 +1,4 @@
-"""Commands that read the database: events."""
+"""Commands that read the database: events (clustered) and their mentions."""
 
 from __future__ import annotations
 
@@ -29,6 +29,19 @@ EVENT_COLUMNS = [
 ]
 
 
+CLUSTER_COLUMNS = [
+    "date",
+    "source",
+    "cameo",
+    "target",
+    "cameo_label",
+    "location",
+    "mentions",
+    "sources",
+    "articles",
+]
+
+
 @main.command()
 @click.option(
     "--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, exists=True)
@@ -40,6 +53,13 @@ EVENT_COLUMNS = [
 @click.option("--until", callback=date_option, help="Events on or before this date.")
 @click.option("--limit", default=100, show_default=True, help="0 for no limit.")
 @click.option(
+    "--mentions",
+    "raw",
+    is_flag=True,
+    help="List the raw mentions (one row per report) instead of clustered events.",
+)
+@click.option("--min-mentions", type=int, help="Only events reported at least this often.")
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "jsonl", "csv"]),
@@ -47,25 +67,38 @@ EVENT_COLUMNS = [
     show_default=True,
 )
 @fail_clearly
-def events(db: str, actor, country, cameo, since, until, limit: int, fmt: str) -> None:
-    """Query stored events.
+def events(
+    db: str, actor, country, cameo, since, until, limit: int, raw: bool, min_mentions, fmt: str
+) -> None:
+    """Query stored events: one row per event with its mention counts, or --mentions.
+
+    An event groups every report (mention) of the same happening, across
+    sentences and articles (docs/dedup.md); --mentions lists the reports.
 
     \b
     Examples:
       eventwire events --actor PRK --since 2020-06-01
-      eventwire events --cameo 17 --format csv > coercion.csv
+      eventwire events --min-mentions 3 --format jsonl
+      eventwire events --mentions --cameo 17 --format csv > coercion.csv
     """
     from eventwire.store import Database
 
+    filters = dict(
+        actor=actor, country=country, cameo=cameo, date_from=since, date_to=until,
+        limit=limit or None,
+    )  # fmt: skip
     with Database(db, read_only=True) as database:
-        rows = database.events(
-            actor=actor,
-            country=country,
-            cameo=cameo,
-            date_from=since,
-            date_to=until,
-            limit=limit or None,
-        )
+        if raw:
+            rows = database.events(**filters)
+        else:
+            rows = database.clusters(min_mentions=min_mentions, **filters)
+    if raw:
+        _print_mentions(rows, fmt)
+    else:
+        _print_clusters(rows, fmt)
+
+
+def _print_mentions(rows: list[dict], fmt: str) -> None:
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -78,6 +111,25 @@ def events(db: str, actor, country, cameo, since, until, limit: int, fmt: str) -
             )
     else:
         Console().print(events_table(rows))
+
+
+def _print_clusters(rows: list[dict], fmt: str) -> None:
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(CLUSTER_COLUMNS + ["cluster_id", "event_ids"])
+        for row in rows:
+            ids = " ".join(m["event_id"] for m in row.get("mentions") or ())
+            writer.writerow([_cell(row, c) for c in CLUSTER_COLUMNS] + [row["cluster_id"], ids])
+    else:
+        table = Table(show_lines=False)
+        for column in CLUSTER_COLUMNS:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*[_cell(row, c) for c in CLUSTER_COLUMNS])
+        Console().print(table)
 
 
 def events_table(rows: list[dict]) -> Table:
@@ -99,4 +151,6 @@ def _cell(row: dict, column: str) -> str:
         return f"{value} {row.get('plover') or ''}".strip()
     if column == "date":
         return f"{value} ({row.get('date_precision')})"
+    if column in ("mentions", "sources", "articles"):
+        return str(row.get(f"num_{column}", ""))
     return "" if value is None else str(value)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from eventwire.actor_tables import SECTOR_CODES
 from eventwire.errors import EvaluationError
 from eventwire.models import Actor, Article, Event
 
@@ -160,7 +161,12 @@ def actor_country(actor: Actor | None) -> str | None:
     """The actor's country, from ``country`` or else the first three letters of ``code``."""
     if actor is None:
         return None
-    return normalize_country(actor.country) or normalize_country(actor.code)
+    if actor.country:
+        return normalize_country(actor.country)
+    code = actor.code or ""
+    if code[:3] in SECTOR_CODES:  # a bare sector such as "REF" has no country
+        return None
+    return normalize_country(code)
 
 
 def actor_sectors(actor: Actor | None) -> set[str]:
