@@ -310,3 +310,11 @@ def test_find_time_expressions(nlp) -> None:
     assert exprs[0].relation == "on"
     doc = nlp("The fighting lasted for three years.")
     assert find_time_expressions(next(doc.sents)) == []
+
+
+@pytest.mark.slow
+def test_reported_future_with_would_looks_forward(nlp):
+    doc = nlp("The minister said he would travel to Osaka on Wednesday.")
+    travel = next(t for t in doc if t.lemma_ == "travel")
+    # published on Tuesday 2024-05-14: the coming Wednesday, not the one before
+    assert resolve_date(travel, dt.date(2024, 5, 14)).date == "2024-05-15"

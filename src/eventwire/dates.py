@@ -130,7 +130,8 @@ _NON_GOVERNING_PREPS = frozenset(
 RELATIVE_LINKS = frozenset({"after", "before", "following", "prior", "ahead"})
 # Subordinate clauses that share their head's time.
 _SIMULTANEOUS_MARKS = frozenset({"when", "while", "as", "once", "whilst"})
-_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+# "would" in reported speech ("said he would travel on Wednesday") looks forward too.
+_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "would"})
 _VERB_POS = frozenset({"VERB", "AUX"})
 
 
