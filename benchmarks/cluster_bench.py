@@ -95,7 +95,7 @@ def main() -> None:
     started = time.perf_counter()
     result = cluster_mentions(mentions)
     in_memory = time.perf_counter() - started
-    print(
+    print(  # noqa: T201  (the report of a benchmark script)
         f"in memory: {len(mentions)} mentions -> {len(result.clusters)} events in {in_memory:.1f}s"
     )
 
@@ -105,7 +105,7 @@ def main() -> None:
             started = time.perf_counter()
             stats = db.recluster()
             full = time.perf_counter() - started
-    print(
+    print(  # noqa: T201  (the report of a benchmark script)
         f"Database.recluster(): {stats['mentions']} mentions -> {stats['clusters']} events "
         f"in {full:.1f}s"
     )

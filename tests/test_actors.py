@@ -163,3 +163,13 @@ def test_actors_on_real_parses(pipeline, text, day, source, target):
     assert any(
         s == source and (target is None or (t or "").startswith(target)) for s, t in codes
     ), codes
+
+
+def test_short_capital_user_aliases_do_not_match_lowercase_words():
+    entry = UserActor(("UN", "United Nations"), "IGOUNO", "UNO", "IGO", "United Nations")
+    resolver = ActorResolver(user_actors=[entry])
+    upper = phrase(["UN"], [0], ["ROOT"], ["PROPN"])
+    lower = phrase(["us"], [0], ["ROOT"], ["PRON"])
+    assert resolve(resolver, upper, 0).code == "IGOUNO"
+    assert resolve(resolver, phrase(["un"], [0], ["ROOT"], ["NOUN"]), 0) is None
+    assert resolve(resolver, lower, 0) is None

@@ -418,7 +418,7 @@ class ActorResolver:
     def _lookup(self, raw: str, key: str, window: Sequence[Token], day: dt.date) -> _Hit | None:
         t = self.tables
         for entry in self.user_actors.get(key, ()):
-            if entry.valid_on(day):
+            if entry.valid_on(day) and _case_ok(raw, entry):
                 code = entry.code if entry.sector else None  # a bare country takes role words
                 return _Hit(0, 0, "user", entry.country, entry.sector, entry.name, code)
         if t.is_blocked(raw):
@@ -452,6 +452,14 @@ STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
 
 def _is_definite(head: Token) -> bool:
     return any(t.lower_ in ("the", "this", "that") for t in head.lefts)
+
+
+def _case_ok(raw: str, entry: UserActor) -> bool:
+    """Short all-capital aliases ("US", "UN") match only in capitals, never "us"/"un"."""
+    short = [a for a in entry.names if len(a) <= 4 and a.isupper()]
+    if not short or normalise(raw) not in {normalise(a) for a in short}:
+        return True
+    return raw.replace(".", "") in {a.replace(".", "") for a in short}
 
 
 def _one_code(holders: Sequence[OfficeHolder]) -> OfficeHolder | None:

@@ -392,9 +392,9 @@ def top_events(
     then by the magnitude of the Goldstein score.
     """
     orders = {
-        "mentions": "mentions DESC, abs(goldstein) DESC",
-        "conflict": "goldstein ASC, mentions DESC",
-        "cooperation": "goldstein DESC, mentions DESC",
+        "mentions": "g.mentions DESC, abs(g.goldstein) DESC",
+        "conflict": "g.goldstein ASC, g.mentions DESC",
+        "cooperation": "g.goldstein DESC, g.mentions DESC",
     }
     if rank not in orders:
         raise ConfigError(f"rank must be one of {', '.join(orders)}, not {rank!r}")

@@ -96,7 +96,10 @@ function markedText(text, spans, linkFor) {
     if (kinds.length) {
       node = el("mark", { class: kinds.map((k) => `m-${k}`).join(" "), title: kinds.map((k) => MARK_NAMES[k] || k).join(", ") }, node);
     }
-    const owner = linkFor ? covering.find((s) => s.event_id) : null;
+    // Link to the event whose words these are, else to the first event of the sentence.
+    const owner = linkFor
+      ? covering.find((s) => s.event_id && s.kind === "trigger") || covering.find((s) => s.event_id)
+      : null;
     if (owner) node = el("a", { class: "ev", href: `/events/${owner.event_id}`, "data-event": owner.event_id }, node);
     nodes.push(node);
   }
