@@ -364,6 +364,8 @@ def test_top_actors_events_and_roots(db):
     assert set(in_germany["actor"]) == {"IRNMIL", "PAK"}
     worst = analysis.top_events(db, rank="conflict", limit=2)
     assert worst["cameo"].to_list() == ["190", "163"]
+    loudest = analysis.top_events(db)  # one mention each: then by the size of the score
+    assert loudest.height == 9 and loudest["cameo"][0] == "190"
     best = analysis.top_events(db, rank="cooperation", limit=1)
     assert best["cameo"].to_list() == ["070"]
     roots = analysis.top_cameo(db)

@@ -6,6 +6,7 @@ Commands live in one module per concern and register on the ``main`` group.
 from eventwire.cli import (  # noqa: F401  (registers commands)
     actors,
     analysis,
+    bench,
     coding,
     dedup,
     evaluation,
