@@ -244,7 +244,10 @@ def test_reject_names_are_printed_verbatim(tmp_path: Path) -> None:
 
 
 def query(db: Path, *options: str, fmt: str = "jsonl") -> Result:
-    result = run(["events", "--db", str(db), "--limit", "0", "--format", fmt, *options], env=WIDE)
+    result = run(
+        ["events", "--db", str(db), "--mentions", "--limit", "0", "--format", fmt, *options],
+        env=WIDE,
+    )
     assert result.exit_code == 0, result.stderr
     return result
 

@@ -25,7 +25,8 @@ from eventwire.ontology import Ontology
 # Verbs whose object noun names the event their subject performs ("held talks").
 LIGHT_VERBS = frozenset(
     "hold have conduct carry launch stage stag make pay begin start resume continue "
-    "lead order authorize authorise undertake mount host wage wag open join".split()
+    "lead order authorize authorise undertake mount host wage wag open join announce "
+    "declare unveil approve".split()
 )
 # Heads that turn an embedded act into a plan or intent ("ready to resume talks").
 INTENT_HEADS = frozenset(
@@ -56,6 +57,7 @@ UNREALISED_HEADS = frozenset(
 FUTURE_AUX = frozenset("will shall 'll would wo".split())
 TARGET_PREPS = ("with", "against", "to", "on", "toward", "towards", "into", "at", "upon")
 STATEMENT_ROOTS = frozenset({"01"})
+VERBAL_CONFLICT_ROOTS = frozenset({"09", "10", "11", "12", "13"})
 _ACTOR_ENTS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
 COOPERATION_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 OBLIGATION_AUX = frozenset({"must"})
@@ -75,7 +77,7 @@ class Candidate:
     cameo: str
     source: Actor | None
     target: Actor | None
-    intent: bool
+    intent: str | None  # "plan" | "purpose" | None
     noun: bool
 
 
@@ -93,15 +95,16 @@ class EventFinder:
         if sent.text.rstrip().endswith("?"):
             return []
         out: list[Candidate] = []
-        verb_events: set[int] = set()
+        verb_events: set[int] = set()  # verbs coded as acts (not statements)
         matches: list[tuple[Token, Pattern, bool]] = []
         for tok in sent:
             lemma = tok.lemma_.lower()
-            if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.dep_ == "amod" and False):
+            if tok.pos_ in ("VERB", "AUX"):
                 pattern = self._match_verb(tok, lemma)
                 if pattern is not None:
                     matches.append((tok, pattern, False))
-                    verb_events.add(tok.i)
+                    if pattern.cameo[:2] not in STATEMENT_ROOTS:
+                        verb_events.add(tok.i)
             elif tok.pos_ in ("NOUN", "PROPN"):
                 pattern = self._match_noun(tok, lemma)
                 if pattern is not None:
@@ -121,7 +124,7 @@ class EventFinder:
             modality = self._modality(tok)
             cameo, intent = pattern.cameo, self._is_intent(tok)
             if modality == "refused" and cameo[:2] in COOPERATION_ROOTS and not noun:
-                cameo, intent = REFUSAL_CODE, False  # "will not accept refugees"
+                cameo, intent = REFUSAL_CODE, None  # "will not accept refugees"
             elif modality == "obliged" and not noun:
                 demand = self._demand(tok, pattern, actors)
                 if demand is not None:
@@ -130,12 +133,16 @@ class EventFinder:
             elif modality != "fact":
                 continue
             if intent:
-                if cameo[:2] in ("03", "13"):
-                    intent = False
+                if cameo[:2] in VERBAL_CONFLICT_ROOTS or cameo[:2] == "03":
+                    intent = None  # "will investigate", "vowed to ...": the statement is the act
+                elif cameo[:2] >= "14" and intent == "purpose":
+                    pass  # "opened fire to disperse the crowd": force used for that end
+                elif cameo[:2] >= "14":
+                    cameo = threat_code(cameo)  # "will impose sanctions": a threat, not an act
                 else:
                     code = self.ontology.intent_code(cameo)
                     if code is None:
-                        continue  # a planned attack is not an attack
+                        continue
                     cameo = code
             if cameo[:2] in STATEMENT_ROOTS and not self.include_statements:
                 continue
@@ -226,7 +233,7 @@ class EventFinder:
         if source is None:
             return None
         target = next((a for a in addressees if a.code), None)
-        return Candidate(tok, pattern, DEMAND_CODE, source, target, False, False)
+        return Candidate(tok, pattern, DEMAND_CODE, source, target, None, False)
 
     # -- arguments -----------------------------------------------------------------------
 
@@ -258,11 +265,12 @@ class EventFinder:
 
     def _noun_arguments(self, tok: Token, pattern: Pattern) -> tuple[list[Token], list[Token]]:
         source: Token | None = next((c for c in tok.children if c.dep_ == "poss"), None)
-        if source is None:
+        if source is None:  # "US sanctions", "Syrian regime air strikes"
             mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")]
-            source = mods[-1] if mods else None
-            if source is not None and source.ent_type_ not in ("GPE", "NORP", "ORG", "PERSON"):
-                source = None
+            source = next(
+                (m for m in reversed(mods) if m.ent_type_ in _ACTOR_ENTS or _has_actor_ent(m)),
+                None,
+            )
         head = tok.head
         if source is None and tok.dep_ in ("dobj", "obj") and head.lemma_.lower() in LIGHT_VERBS:
             source = _subject(head)
@@ -270,7 +278,7 @@ class EventFinder:
             source is None
             and tok.dep_ == "pobj"
             and head.lower_ in ("on", "during")
-            and head.head.lemma_ == "be"
+            and head.head.lemma_ in ("be", "go", "remain", "stay", "continue")
         ):
             source = _subject(head.head)
         preps = ((pattern.prep,) if pattern.prep else ()) + TARGET_PREPS + ("of",)
@@ -311,25 +319,42 @@ class EventFinder:
             steps += 1
         return "fact"
 
-    def _is_intent(self, tok: Token) -> bool:
-        """True when the act is planned or future rather than done."""
+    def _is_intent(self, tok: Token) -> str | None:
+        """'plan' when the act is planned or future, 'purpose' for "to" clauses, else None."""
         node = tok
         for _ in range(4):
             if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in node.children):
-                return True
+                return "plan"
             if node.dep_ in ("xcomp", "acomp") and node.head.lemma_.lower() in INTENT_HEADS:
-                return True
+                return "plan"
             if node.dep_ == "advcl" and any(
                 c.dep_ == "aux" and c.lower_ == "to" for c in node.children
             ):
-                return True  # purpose: "arrived to discuss"
+                return "purpose"  # "arrived to discuss", "opened fire to disperse"
             if node.dep_ in ("xcomp", "acomp") or (
                 node.dep_ in ("dobj", "pobj") and tok.pos_ == "NOUN"
             ):
                 node = node.head
                 continue
             break
-        return False
+        return None
+
+
+# CAMEO 13 threat codes for a stated future act of material conflict.
+_THREATS = {"162": "1311", "163": "1312", "161": "1313", "16": "131", "17": "137", "14": "133"}
+
+
+def threat_code(cameo: str) -> str:
+    """'X will impose sanctions on Y' is X threatening Y (CAMEO 13x)."""
+    for prefix in (cameo[:3], cameo[:2]):
+        if prefix in _THREATS:
+            return _THREATS[prefix]
+    return "138"  # military force: 15, 18, 19, 20
+
+
+def _has_actor_ent(tok: Token) -> bool:
+    """A modifier phrase that contains a named actor ("Syrian regime")."""
+    return any(c.ent_type_ in _ACTOR_ENTS for c in tok.lefts)
 
 
 def _aux(tok: Token) -> set[str]:

@@ -308,7 +308,7 @@ def _gdelt_query(where: str, clusters: bool) -> str:
             FROM f LEFT JOIN articles a ON a.id = f.doc_id GROUP BY f.k
         )
         SELECT {select}
-        FROM n JOIN events e ON e.event_id = n.first_id
+        FROM n JOIN f e ON e.event_id = n.first_id
         LEFT JOIN articles a ON a.id = e.doc_id
         ORDER BY {_ORDER}
     """

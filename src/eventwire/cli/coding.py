@@ -64,9 +64,34 @@ def extract(inputs: tuple[str, ...], output: str, **kw: Any) -> None:
 @click.option(
     "--recode", is_flag=True, help="Re-code articles already stored (all of them when no INPUTS)."
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Code here (--processes), or on Dask workers (docs/performance.md).",
+)
+@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (implies dask).")
+@click.option(
+    "--workers", default=2, show_default=True, help="Local Dask workers without --scheduler."
+)
+@click.option(
+    "--parts",
+    type=click.Path(file_okay=False),
+    help="Keep the Dask Parquet partitions here (shared storage); default: temporary.",
+)
 @input_options
 @fail_clearly
-def code(inputs: tuple[str, ...], db: str, recode: bool, **kw: Any) -> None:
+def code(
+    inputs: tuple[str, ...],
+    db: str,
+    recode: bool,
+    engine: str,
+    scheduler: str | None,
+    workers: int,
+    parts: str | None,
+    **kw: Any,
+) -> None:
     """Read INPUTS, code them and store articles, events and rejects in a DuckDB file.
 
     Re-running on the same input adds nothing; --recode replaces stored events.
@@ -76,12 +101,17 @@ def code(inputs: tuple[str, ...], db: str, recode: bool, **kw: Any) -> None:
       eventwire code examples/ --db events.duckdb
       eventwire code feed.csv --text-field body --date-field published
       eventwire code --recode --db events.duckdb
+      eventwire code news/ --engine dask --workers 4
+      eventwire code /shared/news --engine dask --scheduler tcp://head:8786 --parts /shared/parts
     """
     from eventwire.run import code_files, recode_database
     from eventwire.store import Database
 
     if not inputs and not recode:
         raise click.UsageError("give INPUTS to code, or --recode to re-code the stored articles")
+    dask = engine == "dask" or scheduler is not None
+    if dask and not inputs:
+        raise click.UsageError("--engine dask codes INPUTS; re-code stored articles locally")
     pipeline = build_pipeline(kw)
     started = dt.datetime.now()
     with Database(db) as database, progress_bar() as progress:
@@ -92,7 +122,21 @@ def code(inputs: tuple[str, ...], db: str, recode: bool, **kw: Any) -> None:
             secs = max((dt.datetime.now() - started).total_seconds(), 1e-6)
             progress.update(task, advance=n, rate=f"{done / secs:.1f} records/s")
 
-        if inputs:
+        if dask:
+            from eventwire.scale import code_dask
+
+            summary = code_dask(
+                inputs,
+                database,
+                pipeline,
+                options=read_options(kw),
+                recode=recode,
+                scheduler=scheduler,
+                workers=workers,
+                parts=parts,
+                progress=advance,
+            )
+        elif inputs:
             summary = code_files(
                 inputs,
                 database,
