@@ -472,3 +472,35 @@ def test_benchmark_script_builds_and_times_a_small_database(tmp_path, capsys):
         # Zero-filled: consecutive months, none missing.
         periods = series["period"].to_list()
         assert all((b.year * 12 + b.month) - (a.year * 12 + a.month) == 1 for a, b in zip(periods[:-1], periods[1:], strict=True))  # fmt: skip
+
+
+def test_clustered_mentions_count_once_in_their_first_period(tmp_path):
+    import duckdb
+
+    from eventwire.export import export
+
+    path = build_synthetic_db(tmp_path / "clustered.duckdb")
+    con = duckdb.connect(str(path))
+    try:
+        columns = {r[0] for r in con.sql("DESCRIBE events").fetchall()}
+        if "cluster_id" not in columns:
+            pytest.skip("this store does not group mentions into clusters")
+        # PAK->IRN in January (112) and in March (070) reported as one event.
+        con.execute("UPDATE events SET cluster_id = 'c1' WHERE cameo IN ('112', '070')")
+    finally:
+        con.close()
+    with Database(path, read_only=True) as db:
+        assert analysis.has_clusters(db)
+        frame = analysis.dyad_series(db, "PAK", "IRN")
+        assert frame["events"].to_list() == [1, 1, 1]
+        assert frame["mentions"].to_list() == [2, 1, 1]
+        assert frame["goldstein_mean"][0] == pytest.approx(2.5)
+        edges = analysis.actor_network(db)
+        pak_irn = edges.filter((pl.col("source") == "PAK") & (pl.col("target") == "IRN"))
+        assert (pak_irn["events"][0], pak_irn["mentions"][0]) == (2, 3)
+        top = analysis.top_events(db, limit=1)
+        assert (top["mentions"][0], top["articles"][0], top["cameo"][0]) == (2, 2, "112")
+        tsv = tmp_path / "clustered.tsv"
+        assert export(db, tsv, "gdelt") == sum(len(e) for _, e in SYNTHETIC) - 1
+        rows = [line.split("\t") for line in tsv.read_text().splitlines()]
+        assert sorted(int(r[31]) for r in rows)[-1] == 2  # NumMentions of the cluster

@@ -201,17 +201,28 @@ def dyad_series(
     where = _and([dyad_sql, *conds, _fits(unit, imprecise)])
     period = f"date_trunc('{unit}', date_start)::DATE"
     if has_clusters(db):
-        # One row per event: its earliest period, its commonest quad class, mean score.
-        per_event = (
-            f"SELECT min({period}) AS period, count(*) AS mentions, mode(quad_class) AS quad, "
-            f"avg(goldstein) AS goldstein FROM events WHERE {where} "
-            "GROUP BY coalesce(cluster_id, event_id)"
-        )
+        # One row per event: a mention without a cluster is its own event; a cluster
+        # counts once, in its earliest period, with its mentions' mean score (all its
+        # mentions share a CAMEO root, hence a quad class). Splitting the two keeps the
+        # common case free of a GROUP BY over every mention.
+        per_event = f"""
+            f AS MATERIALIZED (
+                SELECT {period} AS period, cluster_id, quad_class, goldstein
+                FROM events WHERE {where}
+            ),
+            per_event AS (
+                SELECT period, 1 AS mentions, quad_class AS quad, goldstein
+                FROM f WHERE cluster_id IS NULL
+                UNION ALL
+                SELECT min(period), count(*), min(quad_class), avg(goldstein)
+                FROM f WHERE cluster_id IS NOT NULL GROUP BY cluster_id
+            )"""
     else:
-        per_event = (
-            f"SELECT {period} AS period, 1 AS mentions, quad_class AS quad, goldstein "
-            f"FROM events WHERE {where}"
-        )
+        per_event = f"""
+            per_event AS (
+                SELECT {period} AS period, 1 AS mentions, quad_class AS quad, goldstein
+                FROM events WHERE {where}
+            )"""
     quads = ", ".join(
         f"count(*) FILTER (WHERE quad = {i}) AS {name}" for i, name in enumerate(QUAD_COLUMNS, 1)
     )
@@ -220,7 +231,7 @@ def dyad_series(
     hi = f"coalesce(date_trunc('{unit}', ?::DATE)::DATE, max(period))"
     bound_params = [date_from, date_to]
     query = f"""
-        WITH per_event AS ({per_event}),
+        WITH {per_event},
         agg AS (
             SELECT period, count(*) AS events, sum(mentions) AS mentions, {quads},
                    avg(goldstein) AS goldstein_mean, sum(goldstein) AS goldstein_sum

@@ -338,7 +338,7 @@ def code_dask(
     )
     (folder / "articles").mkdir(parents=True, exist_ok=True)
     (folder / "events").mkdir(parents=True, exist_ok=True)
-    own_cluster = None
+    own_client, own_cluster = client is None, None
     if client is None:
         client, own_cluster = _client(scheduler, workers)
     partitions = _Partitions(folder)
@@ -373,8 +373,9 @@ def code_dask(
     finally:
         for future in partitions.futures:
             future.release()
-        if own_cluster is not None:
+        if own_client:
             client.close()
+        if own_cluster is not None:
             own_cluster.close()
     if owned_folder:
         shutil.rmtree(folder, ignore_errors=True)
