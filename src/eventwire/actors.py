@@ -18,7 +18,7 @@ import spacy
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.actor_tables import ActorTables, load_actor_tables, normalise
-from eventwire.models import Actor
+from eventwire.models import Actor, Place
 from eventwire.offices import OfficeHolder, load_office_table
 from eventwire.places import load_gazetteer
 
@@ -626,4 +626,25 @@ def name_doc(name: str) -> Doc:
         deps=["compound"] * last + ["ROOT"],
         pos=["PROPN" if w[:1].isupper() else "NOUN" for w in words],
         sent_starts=[True] + [False] * last,
+    )
+
+
+# Sectors whose members are, absent other evidence, people of the place where they act.
+LOCAL_SECTORS = frozenset("CVL OPP LAB EDU AGR HLH BUS CRM UAF REB COP MED".split())
+
+
+def localise(actor: Actor | None, place: Place | None) -> Actor | None:
+    """'killed 20 people' in Juba: civilians of unstated nationality are Sudan's.
+
+    Only local sectors and only when the event has a place with a country."""
+    if (
+        actor is None
+        or actor.country
+        or actor.sector not in LOCAL_SECTORS
+        or place is None
+        or not place.country
+    ):
+        return actor
+    return replace(
+        actor, country=place.country, code=_code(place.country, actor.sector), evidence="place"
     )

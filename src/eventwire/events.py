@@ -57,6 +57,7 @@ UNREALISED_HEADS = frozenset(
 FUTURE_AUX = frozenset("will shall 'll would wo".split())
 TARGET_PREPS = ("with", "against", "to", "on", "toward", "towards", "into", "at", "upon")
 STATEMENT_ROOTS = frozenset({"01"})
+COMPLAINT_ROOTS = frozenset({"11"})
 VERBAL_CONFLICT_ROOTS = frozenset({"09", "10", "11", "12", "13"})
 _ACTOR_ENTS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
 COOPERATION_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
@@ -250,6 +251,8 @@ class EventFinder:
         if pattern.prep:
             options += [_prep_object(tok, pattern.prep), _prep_object(obj, pattern.prep)]
         options.append(obj)
+        if pattern.cameo[:2] in COMPLAINT_ROOTS:  # "complained to the UN over Israeli raids"
+            options += [_prep_object(tok, prep) for prep in ("over", "about", "against")]
         options += [_prep_object(tok, prep) for prep in TARGET_PREPS]
         options += [_prep_object(obj, prep) for prep in TARGET_PREPS]
         # "rejected calls by Belarus", "an offer from Afghanistan", "the withdrawal of Serbian forces"

@@ -141,6 +141,7 @@ class Event:
     trigger: str = ""  # the event words as written
     trigger_start: int | None = None
     trigger_end: int | None = None
+    coding_fingerprint: str = ""  # hash of the lexicon, tables and dictionaries used
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -182,4 +183,5 @@ class Event:
             "trigger": self.trigger,
             "trigger_start": self.trigger_start,
             "trigger_end": self.trigger_end,
+            "coding_fingerprint": self.coding_fingerprint,
         }

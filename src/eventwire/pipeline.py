@@ -22,7 +22,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from eventwire import CODER_VERSION
-from eventwire.actors import ActorResolver, DocumentActors, UserActor
+from eventwire.actors import ActorResolver, DocumentActors, UserActor, localise
 from eventwire.config import Settings
 from eventwire.errors import EventwireError
 from eventwire.events import Candidate, EventFinder, event_date
@@ -31,6 +31,7 @@ from eventwire.models import Article, Event, EventDate, Place
 from eventwire.nlp import Chunk, load_nlp, parse
 from eventwire.ontology import Ontology, load_ontology
 from eventwire.places import PRECISION_OF_KIND, countries_named, load_gazetteer, resolve_place
+from eventwire.recode import coding_fingerprint
 
 _ACTOR_ENTS = ("PERSON", "ORG", "GPE", "NORP")
 
@@ -57,6 +58,7 @@ class Pipeline:
         self.lexicon = lexicon
         self.resolver = ActorResolver(user_actors=user_actors, extra_sectors=extra_sectors)
         self.finder = EventFinder(lexicon, self.ontology, include_statements=include_statements)
+        self.fingerprint = coding_fingerprint(self)
         self._nlp = None
         self._pool: cf.ProcessPoolExecutor | None = None
 
@@ -189,8 +191,8 @@ class Pipeline:
             sentence=text.strip(),
             char_start=start,
             char_end=start + len(text.strip()),
-            source=_shift(cand.source, offset),
-            target=_shift(cand.target, offset),
+            source=_shift(localise(cand.source, place), offset),
+            target=_shift(localise(cand.target, place), offset),
             cameo=code.code,
             cameo_label=code.label,
             plover=code.plover,
@@ -204,6 +206,7 @@ class Pipeline:
             trigger=cand.trigger.text,
             trigger_start=trigger_start,
             trigger_end=trigger_start + len(cand.trigger.text),
+            coding_fingerprint=self.fingerprint,
         )
 
     def _workers(self) -> cf.ProcessPoolExecutor:

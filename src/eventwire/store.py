@@ -35,7 +35,7 @@ DEFAULT_PATH = "eventwire.duckdb"
 
 #: The schema version this eventwire writes. Bump it and add a MIGRATIONS entry
 #: whenever a table changes; never edit an existing entry.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Steps that bring a database from version ``v - 1`` to ``v`` (1 = a new file).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -178,6 +178,10 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             bucket BIGINT NOT NULL
         )""",
     ),
+    3: (
+        # the hash of the lexicon, tables and dictionaries each event was coded with
+        "ALTER TABLE events ADD COLUMN coding_fingerprint VARCHAR",
+    ),
 }
 
 _ARTICLE_SCHEMA = pa.schema(
@@ -231,6 +235,7 @@ _EVENT_SCHEMA = pa.schema(
         ("trigger_end", pa.int32()),
         ("extra", pa.string()),
         ("cluster_id", pa.string()),
+        ("coding_fingerprint", pa.string()),
     ]
 )
 
@@ -324,6 +329,7 @@ _EVENT_DICT_KEYS = (
     "trigger",
     "trigger_start",
     "trigger_end",
+    "coding_fingerprint",
 )
 _NESTED = {"source": _ACTOR_FIELDS, "target": _ACTOR_FIELDS, "location": _PLACE_FIELDS}
 
@@ -1460,5 +1466,6 @@ def _event_object(row: Mapping[str, Any]) -> Event:
         trigger=row["trigger"] or "",
         trigger_start=row["trigger_start"],
         trigger_end=row["trigger_end"],
+        coding_fingerprint=row.get("coding_fingerprint") or "",
         extra=json.loads(row["extra"]) if row["extra"] else {},
     )

@@ -281,7 +281,12 @@ def export(
 
 @main.group()
 def plot() -> None:
-    """Charts (PNG or SVG, drawn offline)."""
+    """Charts (PNG or SVG, drawn offline).
+
+    \b
+    Examples:
+      eventwire plot dyad USA PRK --by month -o usa-prk.png
+    """
 
 
 @plot.command("dyad")
