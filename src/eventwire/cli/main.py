@@ -16,7 +16,7 @@ from eventwire import __version__
 from eventwire.config import DEFAULT_MODEL, Settings
 from eventwire.errors import EventwireError
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages name paths: never wrap them
 
 
 def fail_clearly(fn: Callable[..., Any]) -> Callable[..., Any]:
