@@ -250,7 +250,7 @@ class ActorResolver:
             if holder is not None and country in (None, holder.country):
                 country = holder.country
                 sector = sector or holder.sector
-        if country is None and org is None and (sector is not None or name_tokens):
+        if country is None and org is None and (sector is not None or head.ent_type_ == "PERSON"):
             country = self._of_country(head, ctx.published) or self._owner_country(
                 head, ctx, _depth
             )

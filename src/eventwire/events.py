@@ -57,6 +57,11 @@ UNREALISED_HEADS = frozenset(
 FUTURE_AUX = frozenset("will shall 'll would wo".split())
 TARGET_PREPS = ("with", "against", "to", "on", "toward", "towards", "into", "at", "upon")
 STATEMENT_ROOTS = frozenset({"01"})
+# People defined by their relation to an owner: "the US's partners" are not the US.
+RELATIONAL_NOUNS = frozenset(
+    "partner ally neighbour neighbor friend rival enemy foe counterpart adversary opponent "
+    "competitor supporter critic client proxy".split()
+)
 COMPLAINT_ROOTS = frozenset({"11"})
 VERBAL_CONFLICT_ROOTS = frozenset({"09", "10", "11", "12", "13"})
 _ACTOR_ENTS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
@@ -158,10 +163,13 @@ class EventFinder:
             )
             src_actors = _resolve_all(sources, actors)
             tgt_actors: list[Actor] = []
-            for option in target_options:  # the first argument position that names an actor
-                tgt_actors = _resolve_targets(_with_conjuncts(option), actors)
-                if any(a.code for a in tgt_actors):
+            for option in target_options:  # the first argument position with a coded actor
+                found = _resolve_targets(_with_conjuncts(option), actors)
+                if any(a.code for a in found):
+                    tgt_actors = found
                     break
+                if option is target_options[0] and _named_party(option, found):
+                    tgt_actors = found  # a named but uncoded party, kept unless a coded one follows
             if noun and not any(a.code for a in src_actors):
                 continue  # an event noun without a resolved performer is too weak to emit
             for src in src_actors or [None]:
@@ -364,6 +372,15 @@ def _aux(tok: Token) -> set[str]:
     return {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
 
 
+def _named_party(option: Token, found: Sequence[Actor]) -> bool:
+    """A named person or group in an object or with/against/to phrase (not "at the Hotel")."""
+    if not any(a.name for a in found):
+        return False
+    if option.dep_ == "pobj" and option.head.lower_ not in ("with", "against", "to", "by"):
+        return False
+    return option.ent_type_ in ("PERSON", "ORG", "NORP", "")
+
+
 def _identified(actor: Actor | None) -> bool:
     """A coded actor, or a named one (a person or organisation the tables do not know)."""
     return actor is not None and bool(actor.code or actor.name)
@@ -414,7 +431,7 @@ def _resolve_targets(tokens: Sequence[Token], actors: DocumentActors) -> list[Ac
     out = []
     for tok in tokens:
         actor = actors.resolve(tok)
-        if actor is None or not actor.code:
+        if (actor is None or not actor.code) and tok.lemma_.lower() not in RELATIONAL_NOUNS:
             owner = next(
                 (
                     c
