@@ -549,6 +549,9 @@ def _name_tokens(head: Token, hits: Sequence[_Hit]) -> list[Token]:
     end = head.i + 1
     while end < head.sent.end and doc[end].dep_ in ("flat", "compound") and doc[end].head == head:
         end += 1
+    if head.ent_type_ == "PERSON":  # trust the entity over a broken parse ("Barack" as ADP)
+        while end < head.sent.end and doc[end].ent_iob_ == "I" and doc[end].i not in covered:
+            end += 1
     return list(doc[start:end])
 
 
@@ -640,6 +643,7 @@ def localise(actor: Actor | None, place: Place | None) -> Actor | None:
     if (
         actor is None
         or actor.country
+        or actor.name  # a named group or person keeps its own code ("ISIL" is not Iraqi)
         or actor.sector not in LOCAL_SECTORS
         or place is None
         or not place.country

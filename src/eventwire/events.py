@@ -62,6 +62,8 @@ RELATIONAL_NOUNS = frozenset(
     "partner ally neighbour neighbor friend rival enemy foe counterpart adversary opponent "
     "competitor supporter critic client proxy".split()
 )
+# Acts two conjoined subjects do with each other ("A and B met / agreed / cooperate").
+MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 COMPLAINT_ROOTS = frozenset({"11"})
 VERBAL_CONFLICT_ROOTS = frozenset({"09", "10", "11", "12", "13"})
 _ACTOR_ENTS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
@@ -172,15 +174,19 @@ class EventFinder:
                     tgt_actors = found  # a named but uncoded party, kept unless a coded one follows
             if noun and not any(a.code for a in src_actors):
                 continue  # an event noun without a resolved performer is too weak to emit
-            for src in src_actors or [None]:
-                for tgt in tgt_actors or [None]:
-                    if tgt is not None and src is not None and tgt.start == src.start:
-                        tgt = None
-                    if not (_identified(src) or _identified(tgt)):
-                        continue
-                    if src is None and not (_is_passive(tok) or _impersonal(tok, cameo)):
-                        continue
-                    out.append(Candidate(tok, pattern, cameo, src, tgt, intent, noun))
+            pairs = [(s, t) for s in src_actors or [None] for t in tgt_actors or [None]]
+            coded = [a for a in src_actors if a.code]
+            if not tgt_actors and len(coded) > 1 and cameo[:2] in MUTUAL_ROOTS:
+                # "Obama and Putin met": each met the other
+                pairs = [(s, t) for s in coded for t in coded if s is not t]
+            for src, tgt in pairs:
+                if tgt is not None and src is not None and tgt.start == src.start:
+                    tgt = None
+                if not (_identified(src) or _identified(tgt)):
+                    continue
+                if src is None and not (_is_passive(tok) or _impersonal(tok, cameo)):
+                    continue
+                out.append(Candidate(tok, pattern, cameo, src, tgt, intent, noun))
         return out
 
     # -- matching ------------------------------------------------------------------------
@@ -488,11 +494,24 @@ def _subject(tok: Token) -> Token | None:
     return None
 
 
+def _entity_tokens(tok: Token) -> list[Token]:
+    """The tokens of the named entity ``tok`` is in (just ``tok`` outside entities)."""
+    if tok.ent_iob_ == "O":
+        return [tok]
+    doc, start, end = tok.doc, tok.i, tok.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return list(doc[start:end])
+
+
 def _with_conjuncts(tok: Token | None) -> list[Token]:
     if tok is None:
         return []
     out = [tok]
-    stack = [c for c in tok.children if c.dep_ == "conj"]
+    # conjuncts may hang on any token of a multi-word name ("Barack Obama and Vladimir Putin")
+    stack = [c for t in _entity_tokens(tok) for c in t.children if c.dep_ == "conj"]
     while stack:
         conj = stack.pop()
         if conj.pos_ in ("NOUN", "PROPN", "PRON"):

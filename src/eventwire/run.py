@@ -84,7 +84,7 @@ def code_files(
     summary = RunSummary()
     run_id = db.start_run([str(p) for p in inputs])
     records = read_inputs(inputs, options or ReadOptions())
-    _code_stream(records, db, pipeline, summary, recode, batch_size, progress)
+    _code_stream(records, db, pipeline, summary, recode, batch_size, progress, run_id)
     db.finish_run(run_id, summary.to_dict())
     return summary
 
@@ -95,7 +95,7 @@ def recode_database(
     """Re-code every stored article with the current coder (``--recode`` without inputs)."""
     summary = RunSummary()
     run_id = db.start_run(["<recode>"])
-    _code_stream(iter(db.articles()), db, pipeline, summary, True, batch_size, progress)
+    _code_stream(iter(db.articles()), db, pipeline, summary, True, batch_size, progress, run_id)
     db.finish_run(run_id, summary.to_dict())
     return summary
 
@@ -108,7 +108,10 @@ def _code_stream(
     recode: bool,
     batch_size: int,
     progress: Progress | None,
+    run_id: int | None = None,
 ) -> None:
+    # Each batch is one transaction that also adds its counts to the run, so the
+    # runs table shows how far a run got even when it was killed (finished_at NULL).
     iterator = iter(records)
     while batch := list(itertools.islice(iterator, batch_size)):
         rejects = [r for r in batch if isinstance(r, Reject)]
@@ -135,7 +138,13 @@ def _code_stream(
         near = _near_duplicates(fingerprints, db)
         links = [Duplicate(dup, original, "exact", 1.0) for dup, original in exact.items()] + near
         db.write_batch(
-            stored, events, rejects, replace=recode, duplicates=links, fingerprints=fingerprints
+            stored,
+            events,
+            rejects,
+            replace=recode,
+            duplicates=links,
+            fingerprints=fingerprints,
+            run_id=run_id,
         )
         summary.articles += len(stored)
         summary.events += len(events)

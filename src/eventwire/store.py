@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -364,6 +365,13 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 
+def expected_columns() -> dict[str, list[tuple[str, str]]]:
+    """Every table's ``(column, type)`` pairs as the migrations create them (a fresh
+    in-memory database), for ``eventwire check`` to compare a file against."""
+    with Database(":memory:") as fresh:
+        return fresh.columns()
+
+
 @dataclass(frozen=True)
 class BatchResult:
     """What one ``write_batch`` call changed."""
@@ -420,6 +428,8 @@ class Database:
     def __init__(self, path: str | Path = DEFAULT_PATH, *, read_only: bool = False) -> None:
         self.path = str(path)
         self.read_only = read_only
+        #: where the file was copied before an automatic schema upgrade (None: no upgrade)
+        self.backup_path: Path | None = None
         memory = self.path == ":memory:"
         self._where = self.path if memory else os.path.abspath(self.path)
         if read_only and memory:
@@ -504,9 +514,8 @@ class Database:
                     f"Database {self._where} has the old schema version {version} (current: "
                     f"{SCHEMA_VERSION}). Open it once for writing to upgrade it, then read it."
                 )
+            self.backup_path = self._backup(version)
             self._migrate(version)
-            if version < 2 <= SCHEMA_VERSION:
-                self.recluster()  # version 2 added clusters: group the stored mentions once
 
     def _migrate(self, version: int) -> None:
         """Apply every migration after ``version`` in one transaction."""
@@ -529,6 +538,10 @@ class Database:
                     "UPDATE meta SET value = ? WHERE key = 'schema_version'",
                     params=[str(SCHEMA_VERSION)],
                 )
+            if 0 < version < 2 <= SCHEMA_VERSION:
+                # version 2 added clusters: group the stored mentions in the same
+                # transaction, so a crash cannot leave a v2 file with unclustered events
+                self._recluster_blocks(None)
             con.commit()
         except BaseException as e:
             con.rollback()
@@ -538,6 +551,55 @@ class Database:
                     f"(from version {version} to {SCHEMA_VERSION}): {e}"
                 ) from e
             raise
+
+    def _backup(self, version: int) -> Path | None:
+        """Copy the file to ``<db>.bak-v<version>`` before migrating it; returns the copy.
+
+        An upgrade cannot be undone, so the old file is kept. The WAL is folded in
+        first so that the copy is complete, and the copy is written under a temporary
+        name and renamed, so a crash never leaves a truncated backup. An existing
+        backup is never overwritten (the next one gets ``.1``, ``.2``, ...).
+        """
+        if self.path == ":memory:":
+            return None
+        con = self._connection()
+        base = f"{self.path}.bak-v{version}"
+        target, n = Path(base), 0
+        while target.exists():
+            n += 1
+            target = Path(f"{base}.{n}")
+        partial = target.with_name(target.name + ".partial")
+        try:
+            con.sql("CHECKPOINT")
+            shutil.copyfile(self.path, partial)
+            wal = Path(f"{self.path}.wal")
+            if wal.exists() and wal.stat().st_size:
+                shutil.copyfile(wal, f"{target}.wal")
+            os.replace(partial, target)
+        except (OSError, duckdb.Error) as e:
+            partial.unlink(missing_ok=True)
+            raise StoreError(
+                f"Could not back up {self._where} to {target} before upgrading its schema from "
+                f"version {version} to {SCHEMA_VERSION}: {e}. The database was not changed; "
+                "free some disk space or fix the folder's permissions, then open it again."
+            ) from e
+        return target
+
+    def columns(self) -> dict[str, list[tuple[str, str]]]:
+        """Each table's ``(column, type)`` pairs in order, to compare with ``expected_columns``."""
+        rows = (
+            self._connection()
+            .sql(
+                "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                "WHERE database_name = current_database() AND schema_name = 'main' "
+                "ORDER BY table_name, column_index"
+            )
+            .fetchall()
+        )
+        out: dict[str, list[tuple[str, str]]] = {}
+        for table, column, kind in rows:
+            out.setdefault(table, []).append((column, kind))
+        return out
 
     def schema_version(self) -> int:
         """The schema version recorded in the file's ``meta`` table."""

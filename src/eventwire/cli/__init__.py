@@ -7,6 +7,7 @@ from eventwire.cli import (  # noqa: F401  (registers commands)
     actors,
     analysis,
     bench,
+    check,
     coding,
     dedup,
     evaluation,
