@@ -10,7 +10,6 @@ normalisation; all later stages give character offsets into that string.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import gzip
@@ -214,7 +213,7 @@ def normalise_text(text: str) -> str:
 def _preview(record: str | bytes) -> str:
     if isinstance(record, bytes):
         record = record[: _RECORD_PREVIEW * 4].decode("utf-8", errors="replace")
-    return record[:_RECORD_PREVIEW]
+    return _SURROGATE.sub("\ufffd", record[:_RECORD_PREVIEW])  # storable as UTF-8
 
 
 def _article(
@@ -328,6 +327,12 @@ def _has_field(record: dict[str, Any], name: str) -> bool:
     return any(isinstance(k, str) and k.casefold() == folded for k in record)
 
 
+# JSON "\\ud800" escapes decode to lone surrogates, which no UTF-8 writer (hashing,
+# the database) accepts: such a record is rejected here rather than crash the run later.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_PROBLEM = "contains a lone surrogate escape (\\ud800-\\udfff), which is not Unicode text"
+
+
 def _from_record(
     record: dict[str, Any], origin: str, line: int, raw: str, options: ReadOptions
 ) -> Article | Reject:
@@ -343,6 +348,8 @@ def _from_record(
         return reject(f"field {options.text_field!r} must be a string, not {type(text).__name__}")
     if not text.strip():
         return reject("empty: the text field is blank")
+    if _SURROGATE.search(text):
+        return reject(f"field {options.text_field!r} {_SURROGATE_PROBLEM}")
 
     optional: dict[str, str | None] = {}
     for key, name in (
@@ -357,6 +364,8 @@ def _from_record(
         if key != "id" and isinstance(value, int):
             return reject(f"field {name!r} must be a string, not int")
         value = str(value).strip() if value is not None else None
+        if value and _SURROGATE.search(value):
+            return reject(f"field {name!r} {_SURROGATE_PROBLEM}")
         optional[key] = value or None
 
     date_names = [options.date_field] + [
@@ -483,16 +492,32 @@ def _raise_csv_limit() -> None:
 
 
 def _read_csv(
-    lines: Iterable[str], origin: str, options: ReadOptions, delimiter: str
+    lines: Iterable[str],
+    origin: str,
+    options: ReadOptions,
+    delimiter: str,
+    bad: dict[int, str] | None = None,
 ) -> Iterator[Article | Reject]:
+    """Rows → records; ``bad`` maps line numbers that were not UTF-8 text (filled
+    while ``lines`` is read) to the reason, and a row touching one is rejected."""
     _raise_csv_limit()
     reader = csv.reader(lines, delimiter=delimiter)
     header: list[str] | None = None
     last = 0
     rows = 0
+    bad = bad if bad is not None else {}
     try:
         for row in reader:
             start, last = last + 1, reader.line_num
+            broken = next((n for n in range(start, last + 1) if n in bad), None)
+            if broken is not None:
+                where = "" if broken == start else f" (line {broken})"
+                if header is None:
+                    yield Reject(origin, start, f"{bad[broken]}{where} in the header row")
+                    return
+                rows += 1
+                yield Reject(origin, start, f"{bad[broken]}{where}", _preview(delimiter.join(row)))
+                continue
             if not row or all(not cell.strip() for cell in row):
                 if header is not None and row:
                     yield Reject(origin, start, "empty: the row has no values", delimiter.join(row))
@@ -547,39 +572,26 @@ def _missing_columns(header: list[str], options: ReadOptions) -> list[str]:
     return missing
 
 
-def _text_stream(chunks: Iterable[bytes]) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
-    offset = 0
-    for chunk in chunks:
-        if b"\x00" in chunk:
-            raise InputError("binary or not UTF-8 text: contains NUL bytes")
+def _csv_lines(chunks: Iterable[bytes], bad: dict[int, str]) -> Iterator[str]:
+    """Lines (ending in "\\n") for ``csv.reader``, each decoded on its own.
+
+    A line with NUL bytes or bytes that are not UTF-8 is recorded in ``bad`` (line
+    number → reason) and passed on with the bad bytes replaced, so the CSV
+    structure holds and only the row containing it is rejected.
+    """
+    for number, raw in _byte_lines(chunks):
         try:
-            yield decoder.decode(chunk)
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as e:
-            raise InputError(
-                f"binary or not UTF-8 text: byte at offset {offset + e.start} is not UTF-8"
-            ) from e
-        offset += len(chunk)
-    try:
-        yield decoder.decode(b"", final=True)
-    except UnicodeDecodeError as e:
-        raise InputError("binary or not UTF-8 text: the file ends inside a character") from e
-
-
-def _text_lines(pieces: Iterable[str]) -> Iterator[str]:
-    """Lines (ending in "\\n") from decoded pieces, for ``csv.reader``; linear in the size."""
-    pending: list[str] = []
-    for piece in pieces:
-        *complete, tail = piece.split("\n")
-        for part in complete:
-            if pending:
-                pending.append(part)
-                part, pending = "".join(pending), []
-            yield part + "\n"
-        if tail:
-            pending.append(tail)
-    if pending:
-        yield "".join(pending)
+            bad[number] = (
+                f"binary or not UTF-8 text: byte 0x{raw[e.start : e.start + 1].hex()} at "
+                f"column {e.start + 1} is not UTF-8"
+            )
+            text = raw.decode("utf-8", errors="replace")
+        if "\x00" in text:
+            bad.setdefault(number, "binary or not UTF-8 text: contains NUL bytes")
+            text = text.replace("\x00", "\ufffd")
+        yield text + "\n"
 
 
 # ------------------------------------------------------------------------- sources
@@ -618,23 +630,28 @@ def _read_stream(
     if not head.strip():
         yield Reject(origin, None, "empty: the file has no text")
         return
-    binary = _binary_reason(head)
-    if binary:
-        yield Reject(origin, None, binary, _preview(head))
-        return
     fmt = options.fmt or ext_fmt
     if fmt is None:
         fmt = _sniff(head)
+    # A line format is judged line by line: one corrupt record must not lose the good
+    # records around it. Only a first line that is not text (a UTF-16, compressed or
+    # binary file given a .jsonl/.csv name) refuses the whole file.
+    per_line = fmt in _LINE_FORMATS
+    binary = _binary_reason(head.lstrip().split(b"\n", 1)[0] if per_line else head)
+    if binary:
+        yield Reject(origin, None, binary, _preview(head))
+        return
     chunks = _chunks(stream, head)
     if fmt == "jsonl":
         yield from _read_jsonl(chunks, origin, options)
         return
     if fmt in ("csv", "tsv"):
-        reader = _text_lines(_text_stream(chunks))
-        yield from _read_csv(reader, origin, options, "\t" if fmt == "tsv" else ",")
+        bad: dict[int, str] = {}
+        lines = _csv_lines(chunks, bad)
+        yield from _read_csv(lines, origin, options, "\t" if fmt == "tsv" else ",", bad)
         return
     data = b"".join(chunks)
-    binary = _binary_reason(data)
+    binary = None if per_line else _binary_reason(data)
     if binary:
         yield Reject(origin, None, binary, _preview(data))
         return
@@ -654,6 +671,7 @@ def _read_stream(
         yield from _read_text(text, origin, name, options)
 
 
+_LINE_FORMATS = ("jsonl", "json", "csv", "tsv")
 _READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error)
 
 

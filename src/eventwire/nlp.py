@@ -92,16 +92,45 @@ def parse(
     batch_size: int = 64,
     n_process: int = 1,
 ) -> Iterator[tuple[Chunk, Doc]]:
-    """Parse ``(article_index, text)`` pairs, yielding each chunk with its Doc in input order."""
+    """Parse ``(article_index, text)`` pairs, yielding each chunk with its Doc in input order.
+
+    A batch handed to the model holds at most ``batch_size`` texts *and* at most
+    ``max_chars`` characters: the parser's working memory grows with the characters
+    in a batch (64 chunks of 100,000 characters took gigabytes), so a long article
+    goes through one chunk at a time and memory stays bounded however long it is.
+    """
+    max_chars = max(1, min(max_chars, nlp.max_length))  # spaCy refuses longer texts
 
     def chunks() -> Iterator[tuple[str, Chunk]]:
         for index, text in texts:
             for offset, piece in chunk_text(text, max_chars):
                 yield piece, Chunk(index, offset, piece)
 
-    yield from (
-        (chunk, doc)
-        for doc, chunk in nlp.pipe(
-            chunks(), as_tuples=True, batch_size=batch_size, n_process=n_process
+    if n_process > 1:
+        yield from (
+            (chunk, doc)
+            for doc, chunk in nlp.pipe(
+                chunks(), as_tuples=True, batch_size=batch_size, n_process=n_process
+            )
         )
-    )
+        return
+    for group in _bounded_batches(chunks(), batch_size, max_chars):
+        for doc, chunk in nlp.pipe(group, as_tuples=True, batch_size=len(group)):
+            yield chunk, doc
+
+
+def _bounded_batches(
+    items: Iterable[tuple[str, Chunk]], batch_size: int, max_chars: int
+) -> Iterator[list[tuple[str, Chunk]]]:
+    """Consecutive groups of at most ``batch_size`` items and ``max_chars`` characters
+    (a single longer item makes a group of its own)."""
+    group: list[tuple[str, Chunk]] = []
+    size = 0
+    for item in items:
+        if group and (len(group) >= batch_size or size + len(item[0]) > max_chars):
+            yield group
+            group, size = [], 0
+        group.append(item)
+        size += len(item[0])
+    if group:
+        yield group

@@ -93,51 +93,41 @@ def events(
         else:
             rows = database.clusters(min_mentions=min_mentions, **filters)
     if raw:
-        _print_mentions(rows, fmt)
+        _print(
+            rows, fmt, EVENT_COLUMNS, lambda r: [r["event_id"], r["doc_id"]], ["event_id", "doc_id"]
+        )
     else:
-        _print_clusters(rows, fmt)
+        _print(rows, fmt, CLUSTER_COLUMNS, _cluster_ids, ["cluster_id", "event_ids"])
 
 
-def _print_mentions(rows: list[dict], fmt: str) -> None:
+def _cluster_ids(row: dict) -> list[str]:
+    return [row["cluster_id"], " ".join(m["event_id"] for m in row.get("mentions") or ())]
+
+
+def _print(rows: list[dict], fmt: str, columns: list[str], ids, id_header: list[str]) -> None:
+    """Rows as JSON Lines, CSV (the shown columns plus ids) or a table."""
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
     elif fmt == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(EVENT_COLUMNS + ["event_id", "doc_id"])
+        writer.writerow(columns + id_header)
         for row in rows:
-            writer.writerow(
-                [_cell(row, c) for c in EVENT_COLUMNS] + [row["event_id"], row["doc_id"]]
-            )
+            writer.writerow([_cell(row, c) for c in columns] + ids(row))
     else:
-        Console().print(events_table(rows))
-
-
-def _print_clusters(rows: list[dict], fmt: str) -> None:
-    if fmt == "jsonl":
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
-    elif fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(CLUSTER_COLUMNS + ["cluster_id", "event_ids"])
-        for row in rows:
-            ids = " ".join(m["event_id"] for m in row.get("mentions") or ())
-            writer.writerow([_cell(row, c) for c in CLUSTER_COLUMNS] + [row["cluster_id"], ids])
-    else:
-        table = Table(show_lines=False)
-        for column in CLUSTER_COLUMNS:
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(*[_cell(row, c) for c in CLUSTER_COLUMNS])
-        Console().print(table)
+        Console().print(_table(rows, columns))
 
 
 def events_table(rows: list[dict]) -> Table:
+    return _table(rows, EVENT_COLUMNS)
+
+
+def _table(rows: list[dict], columns: list[str]) -> Table:
     table = Table(show_lines=False)
-    for column in EVENT_COLUMNS:
+    for column in columns:
         table.add_column(column, overflow="fold", max_width=60 if column == "sentence" else None)
     for row in rows:
-        table.add_row(*[_cell(row, c) for c in EVENT_COLUMNS])
+        table.add_row(*[_cell(row, c) for c in columns])
     return table
 
 
