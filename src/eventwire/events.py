@@ -64,6 +64,10 @@ RELATIONAL_NOUNS = frozenset(
 )
 # Acts two conjoined subjects do with each other ("A and B met / agreed / cooperate").
 MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
+WEAPON_NOUNS = frozenset(
+    "missile rocket shell bomb mortar artillery drone warplane jet helicopter tank "
+    "gunfire fire".split()
+)
 COMPLAINT_ROOTS = frozenset({"11"})
 VERBAL_CONFLICT_ROOTS = frozenset({"09", "10", "11", "12", "13"})
 _ACTOR_ENTS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
@@ -98,6 +102,8 @@ class EventFinder:
         self.lexicon = lexicon
         self.ontology = ontology
         self.include_statements = include_statements
+        # nouns whose owner acts through them: "Israeli airstrikes killed", "Russian missiles hit"
+        self._instrument_lemmas = lexicon.noun_lemmas | WEAPON_NOUNS
 
     def find(self, sent: Span, actors: DocumentActors) -> list[Candidate]:
         if sent.text.rstrip().endswith("?"):
@@ -126,9 +132,14 @@ class EventFinder:
                 demand = self._demand(tok, rule, actors)
                 if demand is not None:
                     out.append(demand)
+        noun_patterns = {tok.i: pattern for tok, pattern, noun in matches if noun}
         for tok, pattern, noun in matches:
             if noun and tok.dep_ in ("dobj", "obj") and tok.head.i in verb_events:
                 continue  # "imposed sanctions": the verb event already covers it
+            if noun and tok.dep_ == "nsubj" and tok.head.i in verb_events:
+                continue  # "airstrikes killed 12": one event, carried by the verb
+            if not noun:
+                pattern = _sharper(pattern, tok, noun_patterns)
             modality = self._modality(tok)
             cameo, intent = pattern.cameo, self._is_intent(tok)
             if modality == "refused" and cameo[:2] in COOPERATION_ROOTS and not noun:
@@ -164,6 +175,9 @@ class EventFinder:
                 self._noun_arguments(tok, pattern) if noun else self._verb_arguments(tok, pattern)
             )
             src_actors = _resolve_all(sources, actors)
+            if not any(a.code for a in src_actors):
+                agents = [t for t in sources if t.lemma_.lower() in self._instrument_lemmas]
+                src_actors = _resolve_targets(agents, actors) or src_actors
             tgt_actors: list[Actor] = []
             for option in target_options:  # the first argument position with a coded actor
                 found = _resolve_targets(_with_conjuncts(option), actors)
@@ -376,6 +390,20 @@ def _has_actor_ent(tok: Token) -> bool:
 
 def _aux(tok: Token) -> set[str]:
     return {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+
+
+def _sharper(pattern: Pattern, verb: Token, noun_patterns: dict[int, Pattern]) -> Pattern:
+    """'airstrikes killed': the subject noun's code when it is a sharper code of the same root."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    found = noun_patterns.get(subj.i) if subj is not None else None
+    if (
+        found is not None
+        and found.cameo[:2] == pattern.cameo[:2]
+        and len(found.cameo) >= len(pattern.cameo)
+        and found.cameo != pattern.cameo
+    ):
+        return found
+    return pattern
 
 
 def _named_party(option: Token, found: Sequence[Actor]) -> bool:

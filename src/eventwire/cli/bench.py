@@ -300,6 +300,11 @@ def _with_rates(r: dict[str, Any]) -> dict[str, Any]:
     r["words_per_s"] = round(r["words"] / seconds) if r["words"] else None
     r["articles_per_hour"] = round(3600 * r["articles"] / seconds)
     r["cpu_ms_per_article"] = round(1000 * r["cpu_seconds"] / max(r["articles"], 1), 1)
+    # What the stage would do with its cores to itself: CPU cost is what load elsewhere
+    # on the machine distorts least (docs/performance.md#reading-the-figures).
+    r["cpu_bound_per_hour"] = round(
+        3600 * r["processes"] * 1000 / max(r["cpu_ms_per_article"], 1e-9)
+    )
     return r
 
 
@@ -352,7 +357,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"{report['batch_size']}, {report['cpu_count']} CPUs, model {report['model']}",
         "",
         f"{'stage':<13}{'art/s':>8}{'words/s':>9}{'art/hour':>10}{'vs (a)':>8}"
-        f"{'CPU ms/art':>11}{'CPU vs (a)':>11}{'main MB':>9}{'worker MB':>10}{'events':>8}{'load':>11}",
+        f"{'CPU ms/art':>11}{'CPU vs (a)':>11}{'CPU-bound/h':>12}{'main MB':>9}{'worker MB':>10}"
+        f"{'events':>8}{'load':>11}",
     ]
     ratios = report["ratios"]
     for stage, r in report["stages"].items():
@@ -362,7 +368,8 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(
             f"{names[stage]:<13}{r['articles_per_s']:>8.2f}{r['words_per_s'] or 0:>9}"
             f"{r['articles_per_hour']:>10}{_fmt(wall):>8}{r['cpu_ms_per_article']:>11.1f}"
-            f"{_fmt(cpu):>11}{r['main_peak_mb']:>9.0f}{r['worker_peak_mb']:>10.0f}"
+            f"{_fmt(cpu):>11}{r['cpu_bound_per_hour']:>12}{r['main_peak_mb']:>9.0f}"
+            f"{r['worker_peak_mb']:>10.0f}"
             f"{r['events']:>8}{load:>11}"
         )
     lines.append("")

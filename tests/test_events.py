@@ -1,0 +1,95 @@
+"""Event coding: who did what to whom, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from eventwire.events import threat_code
+from eventwire.models import Article
+
+DAY = dt.date(2024, 3, 14)  # a Thursday
+
+
+def test_threat_codes_follow_the_threatened_act():
+    assert threat_code("163") == "1312"  # sanctions
+    assert threat_code("161") == "1313"  # break relations
+    assert threat_code("173") == "137"  # repression
+    assert threat_code("195") == "138"  # military force
+
+
+CASES = [
+    # text, source code, CAMEO prefix, target code prefix (None: no target required)
+    ("Israeli airstrikes killed 12 people in Gaza on Tuesday.", "ISR", "19", "PSE"),
+    (
+        "Iran's foreign minister met his Omani counterpart in Muscat on Sunday.",
+        "IRNGOV",
+        "04",
+        "OMNGOV",
+    ),
+    ("The European Union imposed new sanctions on Russia.", "IGOEUR", "163", "RUS"),
+    ("Police in Nairobi fired tear gas at protesters.", "KENCOP", "175", "KEN"),
+    (
+        "China condemned the visit by a U.S. congressional delegation to Taiwan.",
+        "CHN",
+        "111",
+        "USA",
+    ),
+    ("Sudan's army accused the Rapid Support Forces of shelling a market.", "SDNMIL", "112", "SDN"),
+    ("Japan will provide $500 million in aid to the Philippines.", "JPN", "033", "PHL"),
+    ("Pakistan expelled Afghanistan's ambassador after a border clash.", "PAK", "16", "AFG"),
+    ("Venezuela's government arrested an opposition leader on Monday.", "VENGOV", "173", "OPP"),
+    ("Germany promised to send more air defense systems to Ukraine.", "DEU", "03", "UKR"),
+    ("Ethiopia and Eritrea agreed to restore diplomatic relations.", "ETH", "03", "ERI"),
+    (
+        "The United States and Saudi Arabia signed a defense cooperation agreement.",
+        "SAU",
+        "057",
+        "USA",
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "source", "cameo", "target"), CASES)
+def test_sentence_is_coded(pipeline, text, source, cameo, target):
+    events = pipeline.extract_batch([Article("t", text, DAY)])[0]
+    found = [
+        (e.source.code if e.source else None, e.cameo, e.target.code if e.target else None)
+        for e in events
+    ]
+    assert any(
+        s == source and c.startswith(cameo) and (target is None or (t or "").startswith(target))
+        for s, c, t in found
+    ), found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States did not impose sanctions on Iran.",  # negated
+        "Will Russia attack Ukraine?",  # a question
+        "If Iran enriches uranium, Israel could strike its facilities.",  # hypothetical
+        "Trade relations between the two countries were discussed.",  # no actor
+    ],
+)
+def test_non_facts_give_no_material_event(pipeline, text):
+    events = pipeline.extract_batch([Article("t", text, DAY)])[0]
+    assert not [e for e in events if e.quad_class in (2, 4)], [e.cameo for e in events]
+
+
+@pytest.mark.slow
+def test_threatened_future_sanctions_are_a_threat(pipeline):
+    text = "The European Union will impose sanctions on Belarus, the bloc said."
+    events = pipeline.extract_batch([Article("t", text, DAY)])[0]
+    assert any(e.cameo.startswith("13") and e.source.code == "IGOEUR" for e in events)
+    assert not any(e.cameo.startswith("16") for e in events)
+
+
+@pytest.mark.slow
+def test_one_event_for_a_violent_noun_and_its_verb(pipeline):
+    text = "Russian missiles hit a power plant in Kharkiv on Monday."
+    events = pipeline.extract_batch([Article("t", text, DAY)])[0]
+    assert len(events) == 1 and events[0].source.code.startswith("RUS")
