@@ -108,6 +108,7 @@ _ISO3 = re.compile(r"[A-Z]{3}")
 _CODE = re.compile(r"(?:[A-Z]{3}){1,5}")
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Fold a phrase to its lookup key.
 
