@@ -112,9 +112,14 @@ def code(
     dask = engine == "dask" or scheduler is not None
     if dask and not inputs:
         raise click.UsageError("--engine dask codes INPUTS; re-code stored articles locally")
-    pipeline = build_pipeline(kw)
     started = dt.datetime.now()
+    # open the database first: a locked or unreadable file fails before the model loads
     with Database(db) as database, progress_bar() as progress:
+        if database.backup_path is not None:
+            err.print(
+                f"upgraded the database schema; the old file is kept as {database.backup_path}"
+            )
+        pipeline = build_pipeline(kw)
         task = progress.add_task("coding", total=None, rate="")
 
         def advance(n: int) -> None:
