@@ -1168,23 +1168,7 @@ class Database:
         offset: int = 0,
     ) -> pa.Table:
         _check_window(limit, offset)
-        conds: list[str] = []
-        params: list[Any] = []
-        if actor:
-            conds.append("(starts_with(source_code, ?) OR starts_with(target_code, ?))")
-            params += [actor, actor]
-        if country:
-            conds.append("(source_country = ? OR target_country = ?)")
-            params += [country, country]
-        if cameo:
-            conds.append("starts_with(cameo, ?)")
-            params.append(cameo)
-        if date_from is not None:
-            conds.append("date_end >= ?")
-            params.append(_as_date(date_from))
-        if date_to is not None:
-            conds.append("date_start <= ?")
-            params.append(_as_date(date_to))
+        conds, params = _common_filters(actor, country, cameo, date_from, date_to)
         if doc_id is not None:
             conds.append("doc_id = ?")
             params.append(doc_id)
@@ -1242,23 +1226,7 @@ class Database:
         offset: int = 0,
     ) -> pa.Table:
         _check_window(limit, offset)
-        conds: list[str] = []
-        params: list[Any] = []
-        if actor:
-            conds.append("(starts_with(source_code, ?) OR starts_with(target_code, ?))")
-            params += [actor, actor]
-        if country:
-            conds.append("(source_country = ? OR target_country = ?)")
-            params += [country, country]
-        if cameo:
-            conds.append("starts_with(cameo, ?)")
-            params.append(cameo)
-        if date_from is not None:
-            conds.append("date_end >= ?")
-            params.append(_as_date(date_from))
-        if date_to is not None:
-            conds.append("date_start <= ?")
-            params.append(_as_date(date_to))
+        conds, params = _common_filters(actor, country, cameo, date_from, date_to)
         if event_id is not None:
             conds.append("cluster_id IN (SELECT cluster_id FROM events WHERE event_id = ?)")
             params.append(event_id)
@@ -1406,6 +1374,37 @@ def _check_window(limit: int | None, offset: int) -> None:
         raise StoreError(f"limit must be a non-negative integer or None, not {limit!r}")
     if not isinstance(offset, int) or offset < 0:
         raise StoreError(f"offset must be a non-negative integer, not {offset!r}")
+
+
+def _common_filters(
+    actor: str | None,
+    country: str | None,
+    cameo: str | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> tuple[list[str], list[Any]]:
+    """SQL conditions and parameters shared by the events and clusters queries.
+
+    ``actor`` is a code prefix on either side, ``country`` either side's country,
+    ``cameo`` a code prefix; a date range keeps rows whose date interval overlaps it."""
+    conds: list[str] = []
+    params: list[Any] = []
+    if actor:
+        conds.append("(starts_with(source_code, ?) OR starts_with(target_code, ?))")
+        params += [actor, actor]
+    if country:
+        conds.append("(source_country = ? OR target_country = ?)")
+        params += [country, country]
+    if cameo:
+        conds.append("starts_with(cameo, ?)")
+        params.append(cameo)
+    if date_from is not None:
+        conds.append("date_end >= ?")
+        params.append(_as_date(date_from))
+    if date_to is not None:
+        conds.append("date_start <= ?")
+        params.append(_as_date(date_to))
+    return conds, params
 
 
 def _article_table(
