@@ -108,8 +108,14 @@ def eval_(
                     fh.write(json.dumps({"set": r.name, **error}, ensure_ascii=False) + "\n")
     if report:
         command = "eventwire eval --all --report " + report
+        history_file = Path(report).with_name("quality-history.md")
+        history = history_file.read_text(encoding="utf-8") if history_file.exists() else None
         text = evaluate.render_quality_report(
-            results, version=__version__, date=dt.date.today().isoformat(), command=command
+            results,
+            version=__version__,
+            date=dt.date.today().isoformat(),
+            command=command,
+            history=history,
         )
         Path(report).write_text(text, encoding="utf-8")
     if record_out:

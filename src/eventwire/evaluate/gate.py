@@ -176,7 +176,12 @@ def result_table(result: EvalResult) -> Table:
 
 
 def render_quality_report(
-    results: Sequence[EvalResult], *, version: str, date: str | dt.date, command: str
+    results: Sequence[EvalResult],
+    *,
+    version: str,
+    date: str | dt.date,
+    command: str,
+    history: str | None = None,
 ) -> str:
     """Markdown for docs/QUALITY.md: every figure, the date, the version, the command.
 
@@ -207,4 +212,6 @@ def render_quality_report(
             lines += [f"Gold: `{Path(r.source).name}`", ""]
         lines += ["| figure | value |", "|---|---:|"]
         lines += [f"| {k} | {format_metric(v)} |" for k, v in r.metrics.items()]
+    if history:  # the hand-kept record of which change moved which figure
+        lines += ["", history.strip()]
     return "\n".join(lines) + "\n"
