@@ -48,6 +48,12 @@ CASES = [
         "057",
         "USA",
     ),
+    (  # conjoined subjects: each coded actor acts
+        "On Monday in the Qalamoun Mountains, the army's brigade and Hezbollah captured a hill.",
+        "LBNREB",
+        "19",
+        None,
+    ),
 ]
 
 

@@ -273,7 +273,7 @@ class EventFinder:
             agent = next((c for c in tok.children if c.dep_ == "agent"), None)
             agent_obj = _pobj(agent) if agent is not None else None
             return _with_conjuncts(agent_obj), [passive_subj]
-        sources = _with_conjuncts(_subject(tok))
+        sources = _with_conjuncts(_subject(tok) or _stranded_subject(tok))
         obj = _object(tok)
         options: list[Token | None] = []
         if pattern.prep:
@@ -532,6 +532,22 @@ def _entity_tokens(tok: Token) -> list[Token]:
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
     return list(doc[start:end])
+
+
+def _stranded_subject(verb: Token) -> Token | None:
+    """A root verb the parser left without a subject: the noun right before it.
+
+    The small model sometimes attaches the real subject elsewhere ("..., the Army's
+    brigade and Hezbollah captured ..." parsed as an apposition); only a named actor
+    directly before the verb is taken, never a common noun."""
+    if verb.dep_ != "ROOT" or verb.i == verb.sent.start:
+        return None
+    prev = verb.doc[verb.i - 1]
+    while prev.pos_ in ("ADV", "AUX", "PART") and prev.i > verb.sent.start:
+        prev = verb.doc[prev.i - 1]
+    if prev.pos_ == "PROPN" and prev.ent_type_ in _ACTOR_ENTS:
+        return prev
+    return None
 
 
 def _with_conjuncts(tok: Token | None) -> list[Token]:
