@@ -318,3 +318,13 @@ def test_reported_future_with_would_looks_forward(nlp):
     travel = next(t for t in doc if t.lemma_ == "travel")
     # published on Tuesday 2024-05-14: the coming Wednesday, not the one before
     assert resolve_date(travel, dt.date(2024, 5, 14)).date == "2024-05-15"
+
+
+@pytest.mark.slow
+def test_a_stated_plan_is_dated_when_it_was_stated(pipeline):
+    from eventwire.models import Article
+
+    text = "On July 6, the State Department announced that the envoy will meet Japanese officials."
+    events = pipeline.extract_batch([Article("p", text, dt.date(2020, 7, 8))])[0]
+    meet = [e for e in events if e.cameo.startswith("03")]
+    assert meet and meet[0].date.date == "2020-07-06" and meet[0].date.precision == "day"

@@ -352,19 +352,13 @@ class ActorResolver:
         speaking of an official of unstated nationality speaks of its own."""
         if sector not in STATE_SECTORS:
             return None
-        node = head
-        for _ in range(8):
-            if node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS:
-                speaker = next((c for c in node.head.children if c.dep_ == "nsubj"), None)
-                if speaker is None or speaker.pos_ == "PRON" or speaker.i == head.i:
-                    return None
-                actor = self.resolve(speaker, ctx, depth + 1)
-                if actor is not None and actor.country and actor.sector in STATE_SECTORS:
-                    return actor.country
-                return None
-            if node.head is node:
-                return None
-            node = node.head
+        verb = reporting_verb(head, max_steps=8)
+        speaker = _speaker(verb) if verb is not None else None
+        if speaker is None or speaker.i == head.i:
+            return None
+        actor = self.resolve(speaker, ctx, depth + 1)
+        if actor is not None and actor.country and actor.sector in STATE_SECTORS:
+            return actor.country
         return None
 
     def _owner_country(self, head: Token, ctx: DocumentActors, depth: int) -> str | None:
@@ -480,31 +474,37 @@ def _group_member(head: Token) -> Token | None:
     return None
 
 
-def _reporting_speaker(pronoun: Token) -> Token | None:
-    """For a pronoun in a clause reported by a speech verb, that verb's (non-pronoun) subject."""
-    number = _SPEAKER_PRONOUNS.get(pronoun.lower_)
-    if number is None:
-        return None
-    node = pronoun.head
-    for _ in range(5):
+def reporting_verb(tok: Token, max_steps: int = 6) -> Token | None:
+    """The speech verb ("said", "announced") whose reported clause contains ``tok``."""
+    node = tok
+    for _ in range(max_steps):
         if node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS:
-            speaker = next(
-                (c for c in node.head.children if c.dep_ in ("nsubj", "nsubjpass")), None
-            )
-            if speaker is None or speaker.pos_ == "PRON":
-                return None
-            plural = speaker.tag_ in ("NNS", "NNPS") or any(
-                c.dep_ == "conj" for c in speaker.children
-            )
-            if number == "plur" and not plural and speaker.ent_type_ not in ("NORP", "GPE", "ORG"):
-                return None
-            if number == "sing" and plural:
-                return None
-            return speaker
+            return node.head
         if node.head is node:
             return None
         node = node.head
     return None
+
+
+def _speaker(verb: Token) -> Token | None:
+    """A speech verb's named (non-pronoun) subject."""
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return None if subj is None or subj.pos_ == "PRON" else subj
+
+
+def _reporting_speaker(pronoun: Token) -> Token | None:
+    """For a pronoun in a clause reported by a speech verb, that verb's (non-pronoun) subject."""
+    number = _SPEAKER_PRONOUNS.get(pronoun.lower_)
+    verb = reporting_verb(pronoun) if number is not None else None
+    speaker = _speaker(verb) if verb is not None else None
+    if speaker is None:
+        return None
+    plural = speaker.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in speaker.children)
+    if number == "plur" and not plural and speaker.ent_type_ not in ("NORP", "GPE", "ORG"):
+        return None
+    if number == "sing" and plural:
+        return None
+    return speaker
 
 
 def _primary_sector(hits: Sequence[_Hit]) -> str | None:

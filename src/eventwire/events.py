@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from eventwire.actors import REPORTING_VERBS, DocumentActors
+from eventwire.actors import REPORTING_VERBS, DocumentActors, reporting_verb
 from eventwire.dates import resolve_date
 from eventwire.lexicon import Lexicon, Pattern
 from eventwire.models import Actor, EventDate
@@ -564,9 +564,25 @@ def _with_conjuncts(tok: Token | None) -> list[Token]:
     return sorted(out, key=lambda t: t.i)
 
 
-def event_date(trigger: Token, published: dt.date, context: EventDate | None) -> EventDate:
-    """The event's own date; a past-tense event without one inherits the narrative's."""
+def event_date(
+    trigger: Token,
+    published: dt.date,
+    context: EventDate | None,
+    *,
+    intent: str | None = None,
+) -> EventDate:
+    """The event's own date; a past-tense event without one inherits the narrative's.
+
+    A stated plan ("announced on July 6 that he will meet ...") is coded as an
+    expression of intent, which happened when it was stated: it takes the date of
+    the reporting verb when that verb has one."""
     own = resolve_date(trigger, published)
+    if intent == "plan" and own.precision == "publication":
+        speech = reporting_verb(trigger)
+        if speech is not None:
+            said = resolve_date(speech, published)
+            if said.precision != "publication":
+                return said
     if own.precision != "publication" or context is None:
         return own
     verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head

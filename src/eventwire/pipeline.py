@@ -172,7 +172,7 @@ class Pipeline:
         state: _ArticleState,
     ) -> Event:
         code = self.ontology.nearest(cand.cameo)
-        date = event_date(cand.trigger, article.date, state.context_date)
+        date = event_date(cand.trigger, article.date, state.context_date, intent=cand.intent)
         if date.precision in ("day", "month", "year"):
             state.context_date = date
         context = tuple(state.countries)
