@@ -439,6 +439,8 @@ def _is_passive(tok: Token) -> bool:
 def _object(tok: Token) -> Token | None:
     """The direct object, looking through quantity nouns ("a series of airstrikes")."""
     obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj", "attr")), None)
+    if obj is None:
+        obj = _raised_object(tok)
     if obj is not None and obj.lemma_.lower() in QUANTITY_NOUNS:
         inner = _prep_object(obj, "of")
         if inner is not None:
@@ -488,9 +490,38 @@ def _prep_object(tok: Token | None, prep: str) -> Token | None:
         return None
     for child in tok.children:
         if child.dep_ in ("prep", "dative") and child.lower_ == prep:
-            obj = _pobj(child)
+            obj = _pobj(child) or _dangling_object(child)
             if obj is not None:
                 return obj
+    return None
+
+
+def _raised_object(verb: Token) -> Token | None:
+    """'will meet Korean officials to strengthen ...' parsed with "officials" as the
+    subject of "strengthen": the noun phrase right after the verb is its object."""
+    if verb.i + 1 >= verb.sent.end:
+        return None
+    for child in verb.children:
+        if child.dep_ in ("advcl", "xcomp", "ccomp") and child.i > verb.i:
+            subj = next((c for c in child.children if c.dep_ == "nsubj"), None)
+            if (
+                subj is not None
+                and subj.left_edge.i == verb.i + 1
+                and subj.pos_ in ("NOUN", "PROPN")
+                and not any(c.dep_ == "mark" for c in child.children)
+            ):
+                return subj
+    return None
+
+
+def _dangling_object(prep: Token) -> Token | None:
+    """A preposition the parser left without its object ("granted asylum to | five
+    officers holed up ..." parsed as a new clause): the noun phrase right after it."""
+    if any(True for _ in prep.children) or prep.i + 1 >= prep.sent.end:
+        return None
+    for tok in prep.doc[prep.i + 1 : min(prep.sent.end, prep.i + 8)]:
+        if tok.pos_ in ("NOUN", "PROPN") and tok.left_edge.i == prep.i + 1:
+            return tok
     return None
 
 
