@@ -200,6 +200,8 @@ class EventFinder:
                     continue
                 if src is None and not (_is_passive(tok) or _impersonal(tok, cameo)):
                     continue
+                if src is None and cameo[:2] == "13":
+                    continue  # a threat needs someone who threatens
                 out.append(Candidate(tok, pattern, cameo, src, tgt, intent, noun))
         return out
 
