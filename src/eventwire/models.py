@@ -58,7 +58,7 @@ class Actor:
     start: int | None = None  # character offsets in the article text
     end: int | None = None
     # how it was resolved: "dictionary" (tables), "role" (role words around a name),
-    # "name" (an unknown name), "alias" (an earlier mention), "coref", "office", "user"
+    # "name" (an unknown name), "alias" (an earlier mention), "coref", "office", "place"
     evidence: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
