@@ -211,11 +211,14 @@ class EventFinder:
         patterns = self.lexicon.for_lemma(lemma, "VERB")
         if not patterns:
             return None
+        known = {p.particle for p in patterns if p.particle}
         particle = next(
             (
                 c.lower_
                 for c in tok.children
-                if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in _ADVERB_PARTICLES)
+                if c.dep_ == "prt"
+                # an adverb counts as a particle only where the lexicon has that phrasal verb
+                or (c.dep_ == "advmod" and c.lower_ in _ADVERB_PARTICLES and c.lower_ in known)
             ),
             None,
         )
