@@ -2,9 +2,11 @@
 
 The labels are 0 statement, 1 verbal cooperation, 2 material cooperation,
 3 verbal conflict, 4 material conflict. In the data, appeals (CAMEO 02) and
-denials are 0 and investigations (09) are 3, which is not eventwire's own quad
-class (where 02 is verbal cooperation), so the label is derived from the CAMEO
-root with ``CONFLIBERT_CLASS_BY_ROOT`` rather than read from ``Event.quad_class``.
+denials are 0, investigations (09) are 3 and reductions of relations and
+sanctions (16) are 3, which is not eventwire's own GDELT-style quad class (02 is
+verbal cooperation, 16 material conflict), so the label is derived from the
+CAMEO root with ``CONFLIBERT_CLASS_BY_ROOT`` rather than read from
+``Event.quad_class``.
 """
 
 from __future__ import annotations
