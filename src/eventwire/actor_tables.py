@@ -231,8 +231,13 @@ class ActorTables:
 # ---------------------------------------------------------------- reading
 
 
-def _rows(path: Path, columns: tuple[str, ...], required: int) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line number, cells) for data rows, checking the header and widths."""
+def table_rows(
+    path: Path, columns: tuple[str, ...], required: int
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, cells) of a bundled TSV table's data rows, padded to ``columns``.
+
+    Checks the header and that each row has ``required`` to ``len(columns)`` cells;
+    every data table in the package (actors, offices) is read through here."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as e:
@@ -312,7 +317,7 @@ def _read_countries(path: Path):
     abbreviations = _Registry("abbreviation")
     ambiguous: set[str] = set()
     iso_lines: dict[str, int] = {}
-    for line, cells in _rows(path, _COUNTRY_COLUMNS, 6):
+    for line, cells in table_rows(path, _COUNTRY_COLUMNS, 6):
         iso3, name, aliases_c, demonyms_c, capitals_c, seats_c, ambiguous_c = cells
         if not _ISO3.fullmatch(iso3):
             raise DataFileError(
@@ -376,7 +381,7 @@ def _plurals(term: str) -> list[str]:
 
 def _read_sectors(path: Path) -> tuple[dict[str, str], _Registry]:
     explicit = _Registry("sector term")
-    for line, cells in _rows(path, _SECTOR_COLUMNS, 2):
+    for line, cells in table_rows(path, _SECTOR_COLUMNS, 2):
         term, sector = cells[0], cells[1]
         explicit.add(normalise(term), _check_sector(sector, path, line), path, line, term)
     table: dict[str, str] = {k: str(v) for k, v in explicit.values.items()}
@@ -431,7 +436,7 @@ def _read_organisations(path: Path, isos: dict[str, Country]):
     abbreviations = _Registry("organisation abbreviation")
     ambiguous: set[str] = set()
     blocked = _Registry("non-actor phrase")
-    for line, cells in _rows(path, _ORG_COLUMNS, 5):
+    for line, cells in table_rows(path, _ORG_COLUMNS, 5):
         name, aliases_c, code, country, sector, _note, ambiguous_c = cells
         aliases = _split(aliases_c)
         if not name:

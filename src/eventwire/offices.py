@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eventwire.actor_tables import normalise
+from eventwire.actor_tables import normalise, table_rows
 from eventwire.errors import DataFileError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -264,32 +264,7 @@ def _split_code(
 
 
 def _read(path: Path, known: set[str] | None) -> Iterator[_Row]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise DataFileError(str(path), None, f"cannot read the office-holder table: {e}") from e
-    header_seen = False
-    for number, raw in enumerate(lines, 1):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        cells = [c.strip() for c in raw.split("\t")]
-        while len(cells) > len(COLUMNS) and not cells[-1]:
-            cells.pop()
-        if not header_seen:
-            if tuple(cells) != COLUMNS[: len(cells)] or len(cells) < 6:
-                raise DataFileError(
-                    str(path), number, f"header must be {'<TAB>'.join(COLUMNS)}, got {raw!r}"
-                )
-            header_seen = True
-            continue
-        if not 5 <= len(cells) <= len(COLUMNS):
-            raise DataFileError(
-                str(path),
-                number,
-                f"expected 5 to {len(COLUMNS)} tab-separated columns ({', '.join(COLUMNS)}), "
-                f"found {len(cells)}",
-            )
-        cells += [""] * (len(COLUMNS) - len(cells))
+    for number, cells in table_rows(path, COLUMNS, 5):
         name, aliases_c, code, role, from_c, to_c, note = cells
         if not name:
             raise DataFileError(str(path), number, "the name column is empty")
@@ -316,8 +291,6 @@ def _read(path: Path, known: set[str] | None) -> Iterator[_Row]:
             name, aliases, code, country, sector, role, start, end, f"{path.name}:{number}", note
         )
         yield _Row(holder, str(path), number, firm_from, firm_to)
-    if not header_seen:
-        raise DataFileError(str(path), None, "the table is empty: it needs a header row")
 
 
 def _conflicting(a: str, b: str) -> bool:
