@@ -8,7 +8,11 @@ Shared data in ../shared is read-only and optional: tests that need it skip.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -87,3 +91,54 @@ def seed_expected_path(shared_dir: Path) -> Path:
 def examples_dir() -> Path:
     assert EXAMPLES.is_dir(), f"the bundled examples are missing: {EXAMPLES}"
     return EXAMPLES
+
+
+@pytest.fixture(scope="session")
+def example_db(tmp_path_factory, pipeline, examples_dir) -> Path:
+    """A database with the bundled examples coded once per session."""
+    from eventwire.run import code_files
+    from eventwire.store import Database
+
+    path = tmp_path_factory.mktemp("served") / "examples.duckdb"
+    with Database(path) as db:
+        code_files([examples_dir], db, pipeline)
+    return path
+
+
+@pytest.fixture(scope="session")
+def served_examples(example_db) -> Iterator[str]:
+    """``eventwire serve`` on the example database in a subprocess on a free loopback
+    port; yields its base URL."""
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eventwire", "serve", "--db", str(example_db), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"eventwire serve exited: {proc.stdout.read() if proc.stdout else ''}")
+            try:
+                if httpx.get(f"{base}/api/summary", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("eventwire serve did not start within 60 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -11,10 +11,6 @@ Never run ``playwright install``: the browser is the system's /usr/bin/chromium.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +21,6 @@ import pytest
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLES = REPO / "examples"
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -49,55 +44,9 @@ sync_api = pytest.importorskip(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def example_db(tmp_path_factory, pipeline) -> Path:
-    from eventwire.run import code_files
-    from eventwire.store import Database
-
-    path = tmp_path_factory.mktemp("browser") / "examples.duckdb"
-    with Database(path) as db:
-        code_files([EXAMPLES], db, pipeline)
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(example_db) -> Iterator[str]:
-    """``eventwire serve`` in a subprocess on a free loopback port; yields its base URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "eventwire", "serve", "--db", str(example_db), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"eventwire serve exited: {proc.stdout.read() if proc.stdout else ''}")
-            try:
-                if httpx.get(f"{base}/api/summary", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("eventwire serve did not start within 60 s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+def server(served_examples) -> str:
+    return served_examples
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import socket
 import statistics
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -24,48 +20,14 @@ import pytest
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLES = REPO / "examples"
 REQUESTS = 2_000
 CLIENTS = 20
 BUDGET_S = 30.0
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, pipeline) -> Iterator[str]:
-    from eventwire.run import code_files
-    from eventwire.store import Database
-
-    path = tmp_path_factory.mktemp("load") / "examples.duckdb"
-    with Database(path) as db:
-        code_files([EXAMPLES], db, pipeline)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "eventwire", "serve", "--db", str(path), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, "eventwire serve exited"
-            try:
-                if httpx.get(f"{base}/api/summary", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "eventwire serve did not start"
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+def server(served_examples) -> str:
+    return served_examples
 
 
 def _urls(base: str) -> list[str]:
