@@ -38,6 +38,8 @@ ROLES: dict[str, str] = {
     "head_of_government": "prime minister, premier, chancellor, or an executive president "
     "where a supreme leader or monarch is head of state",
     "head_of_state": "president, monarch, or chair of a collective or military head of state",
+    "joint_head_of_state": "one of several people holding a collective head of state together, "
+    "e.g. San Marino's two Captains Regent",
     "de_facto_leader": "holds executive power without the formal office (North Korea's Kim "
     "Jong-il, a ruling crown prince, an acting leader)",
     "party_leader": "head of the ruling party of a one-party state (China, Vietnam, Cuba)",
