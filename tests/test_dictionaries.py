@@ -156,6 +156,7 @@ def test_dictionary_does_not_change_other_events(kessler_pipeline, pipeline) -> 
     day = dt.date(2019, 6, 1)
     plain = pipeline.extract_batch([Article(id=Article.make_id(text), text=text, date=day)])[0]
     assert plain
+
     def coded(events):  # the fingerprint differs by design: the dictionaries differ
         return [{k: v for k, v in e.to_dict().items() if k != "coding_fingerprint"} for e in events]
 

@@ -26,9 +26,26 @@ def _bad_coder(articles):
         out.append(
             [
                 Event(
-                    a.id, 0, a.text, 0, len(a.text), actor, actor, "190", "Use force",
-                    "ASSAULT", None, 4, -10.0, EventDate(a.date.isoformat(), "publication"),
-                    None, 0.5, "bad", "x", 0, 1,
+                    a.id,
+                    0,
+                    a.text,
+                    0,
+                    len(a.text),
+                    actor,
+                    actor,
+                    "190",
+                    "Use force",
+                    "ASSAULT",
+                    None,
+                    4,
+                    -10.0,
+                    EventDate(a.date.isoformat(), "publication"),
+                    None,
+                    0.5,
+                    "bad",
+                    "x",
+                    0,
+                    1,
                 )
             ]
         )
