@@ -146,6 +146,36 @@ def test_place_in_a_subordinate_clause_belongs_to_that_clause(nlp) -> None:  # t
 
 
 @pytest.mark.slow
+def test_the_clause_scene_reaches_participles_and_when_clauses(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Insurgents shot down a helicopter in central Iraq, killing 15 soldiers and wounding 21."
+    p = _place(nlp, text, "wounding")
+    assert p is not None and p.country == "IRQ"
+    text = "Six people were killed when gunmen attacked a bus in Kano on Friday."
+    p = _place(nlp, text, "killed")
+    assert p is not None and p.name == "Kano" and p.country == "NGA"
+
+
+@pytest.mark.slow
+def test_the_clause_scene_stops_at_reported_speech(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The minister denied the report, which officials had released in Cairo."
+    assert _place(nlp, text, "denied") is None
+    text = "Rebels attacked the convoy, a spokesman in Kabul said."
+    assert _place(nlp, text, "attacked") is None
+
+
+@pytest.mark.slow
+def test_an_actor_of_the_event_is_never_its_place(pipeline) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from eventwire.models import Article
+
+    article = Article("a", "McCoy was captured in March in Las Vegas.", dt.date(2004, 9, 1))
+    [event] = pipeline.extract_batch([article])[0]
+    assert event.location is not None
+    assert event.location.text == "Las Vegas" and event.location.country == "USA"
+
+
+@pytest.mark.slow
 def test_location_of_the_subject_counts(nlp) -> None:  # type: ignore[no-untyped-def]
     p = _place(nlp, "Protesters in Paris demanded the resignation of the minister.", "demanded")
     assert p is not None and p.country == "FRA"
@@ -199,9 +229,10 @@ def test_dev_set_figures(nlp) -> None:  # type: ignore[no-untyped-def]
     if not GOLD.exists():
         pytest.skip(f"gold file not found: {GOLD}")
     s = score_locations(GOLD, nlp)
-    # Measured 2025-11: P 0.819, R 0.536, F1 0.648, abstention 0.970 (docs/places.md).
+    # Measured 2026-11: P 0.765, R 0.633, F1 0.693, abstention 0.932 (docs/places.md).
+    # The clause-scene rule traded 0.05 precision for 0.10 recall.
     assert s["sentences"] > 3500
-    assert s["precision"] >= 0.78
-    assert s["recall"] >= 0.50
-    assert s["f1"] >= 0.61
-    assert s["abstention_accuracy"] >= 0.95
+    assert s["precision"] >= 0.74
+    assert s["recall"] >= 0.61
+    assert s["f1"] >= 0.67
+    assert s["abstention_accuracy"] >= 0.90

@@ -178,7 +178,9 @@ class Pipeline:
         context = tuple(state.countries)
         place = (
             destination(cand, context)
-            or resolve_place(cand.trigger, article.date, context_countries=context)
+            or resolve_place(
+                cand.trigger, article.date, context_countries=context, avoid=_spans(cand)
+            )
             or arrival_place(cand, article.date, context)
         )
         text = sent.text
@@ -342,6 +344,15 @@ def arrival_place(cand: Candidate, published, context: tuple[str, ...]) -> Place
             if any(m.lower_ in ("after", "upon", "on", "when", "as") for m in child.children):
                 return resolve_place(child, published, context_countries=context)
     return None
+
+
+def _spans(cand: Candidate) -> list[tuple[int, int]]:
+    """Character spans of the event's actors, which are never its place."""
+    return [
+        (a.start, a.end)
+        for a in (cand.source, cand.target)
+        if a is not None and a.start is not None and a.end is not None
+    ]
 
 
 def confidence(cand: Candidate) -> float:

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import json
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -46,6 +46,10 @@ _LOC_PREPS = frozenset(
         "off onto beyond between"
     ).split()
 )
+# Prepositions that set a whole clause's scene.
+_SCENE_PREPS = frozenset("in at near outside inside across around throughout".split())
+# Subordinators of a clause that happens at another time, so possibly somewhere else.
+_OTHER_TIME_MARKS = frozenset("after before since until till once because although".split())
 # Words whose "to" phrase is where the event happens ("a visit to Seoul").
 _MOTION_LEMMAS = frozenset(
     (
@@ -532,9 +536,21 @@ def _participants(anchors: Iterable[Token]) -> list[Token]:
     return out
 
 
+Hit = tuple[Place, int, int]
+
+
 def _resolve(
-    trigger: Token, context: Sequence[str], gaz: Gazetteer
-) -> tuple[Place, int, int] | None:
+    trigger: Token, context: Sequence[str], gaz: Gazetteer, avoid: Sequence[tuple[int, int]] = ()
+) -> Hit | None:
+    """The first candidate place that is not one of the event's participants (``avoid``)."""
+    for hit in _candidates(trigger, context, gaz):
+        if not any(hit[1] < end and start < hit[2] for start, end in avoid):
+            return hit
+    return None
+
+
+def _candidates(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> Iterator[Hit]:
+    """Places the sentence may tie to the event, the most direct link first."""
     own, inherited = _anchors(trigger)
     for group in (own, inherited):
         for a in group:
@@ -542,27 +558,21 @@ def _resolve(
             #    ("shelled Homs", "stormed the town of Nawa").
             hit = _spatial_object(a, context, gaz)
             if hit is not None:
-                return hit
+                yield hit
         for a in group:
             # 2. Locative phrases on the trigger, nearest first.
-            hits = _prep_places(a, context, gaz, motion=a.lemma_ in _MOTION_LEMMAS)
-            if hits:
-                return hits[0]
+            yield from _prep_places(a, context, gaz, motion=a.lemma_ in _MOTION_LEMMAS)
         if group is own:
             # 3. A relative clause on a place: "Gnjilane, where U.S. forces are based".
             hit = _relative_head_place(trigger, context, gaz)
             if hit is not None:
-                return hit
+                yield hit
         # 4. Where the participants are ("protesters in Paris", "a market in Donetsk").
         for p in _participants(group):
-            hits = _places_under_participant(p, context, gaz)
-            if hits:
-                return hits[0]
+            yield from _places_under_participant(p, context, gaz)
     # 5. Coordinated verbs share one location: "was shot and killed in X".
     for sib in _verb_conjuncts(trigger):
-        hits = _prep_places(sib, context, gaz, motion=False)
-        if hits:
-            return hits[0]
+        yield from _prep_places(sib, context, gaz, motion=False)
     # 6. A purpose or means clause names the target: "launched an offensive to capture X".
     for c in trigger.children:
         purpose = c.dep_ in ("advcl", "xcomp") and any(
@@ -571,14 +581,64 @@ def _resolve(
         if purpose:
             hit = _spatial_object(c, context, gaz)
             if hit is not None:
-                return hit
+                yield hit
         if c.dep_ == "prep" and c.lower_ == "by":
             for g in c.children:
                 if g.dep_ == "pcomp":
                     hit = _spatial_object(g, context, gaz)
                     if hit is not None:
-                        return hit
-    return None
+                        yield hit
+    # 7. The scene of the clause the event belongs to: "gunmen opened fire in a market in
+    #    Kano, killing six" and "six were killed when gunmen attacked a bus in Kano".
+    yield from _clause_scene(trigger, context, gaz)
+
+
+def _clause_top(trigger: Token) -> Token:
+    """The clause an event's scene is set in: up through coordinated and adverbial
+    clauses, never out of reported speech (a ``ccomp``) or a relative clause."""
+    top = trigger
+    if top.pos_ not in ("VERB", "AUX"):
+        while top.dep_ in ("dobj", "pobj", "prep", "nsubj", "nsubjpass", "attr", "compound"):
+            if top.head is top:
+                break
+            top = top.head
+    while top.dep_ in ("conj", "advcl", "xcomp") and top.head is not top:
+        if _own_clause(top):
+            break
+        top = top.head
+    return top
+
+
+def _own_clause(tok: Token) -> bool:
+    """A coordinated clause with its own subject: "..., and a bomb exploded in Mosul"."""
+    return tok.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+
+
+def _clause_scene(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> list[Hit]:
+    """Places in locative phrases anywhere in the event's clause, nearest first."""
+    top = _clause_top(trigger)
+    found: list[Hit] = []
+    for tok in top.subtree:
+        if tok.dep_ == "prep" and tok.lower_ in _SCENE_PREPS and not _in_speech(tok, top):
+            for obj in tok.children:
+                if obj.dep_ == "pobj":
+                    found.extend(_places_under(obj, context, gaz, 1, True))
+    return sorted(found, key=lambda h: abs(h[1] - trigger.idx))
+
+
+def _in_speech(tok: Token, top: Token) -> bool:
+    """Inside reported speech, a relative clause or an earlier or later event ("after he
+    arrived in Washington") below ``top``: not the event's scene."""
+    for anc in tok.ancestors:
+        if anc == top:
+            return False
+        if anc.dep_ in ("ccomp", "relcl", "acl", "parataxis") or _own_clause(anc):
+            return True
+        if anc.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in _OTHER_TIME_MARKS for c in anc.children
+        ):
+            return True
+    return False
 
 
 def _spatial_object(
@@ -664,22 +724,27 @@ def resolve_place(
     published: dt.date | None = None,
     *,
     context_countries: Sequence[str] = (),
+    avoid: Sequence[tuple[int, int]] = (),
 ) -> Place | None:
     """The place the sentence ties to the event at ``trigger``, or None when it does not say.
 
     ``context_countries`` are ISO3 codes of countries the article names; they break ties
-    between same-named places. ``published`` is accepted for the pipeline's uniform call
-    and not used yet.
+    between same-named places. ``avoid`` are character spans (in the doc) of the event's
+    actors: a participant is never its own event's place ("McCoy was captured in Las
+    Vegas"). ``published`` is accepted for the pipeline's uniform call and not used yet.
     """
-    hit = _resolve(trigger, tuple(context_countries), load_gazetteer())
+    hit = _resolve(trigger, tuple(context_countries), load_gazetteer(), avoid)
     return hit[0] if hit else None
 
 
 def place_span(
-    trigger: Token, *, context_countries: Sequence[str] = ()
-) -> tuple[Place, int, int] | None:
+    trigger: Token,
+    *,
+    context_countries: Sequence[str] = (),
+    avoid: Sequence[tuple[int, int]] = (),
+) -> Hit | None:
     """Like :func:`resolve_place`, also giving the place's character offsets in the doc."""
-    return _resolve(trigger, tuple(context_countries), load_gazetteer())
+    return _resolve(trigger, tuple(context_countries), load_gazetteer(), avoid)
 
 
 def countries_named(doc: Iterable[Token]) -> tuple[str, ...]:
