@@ -173,6 +173,19 @@ def test_actor_offsets_slice_the_actor_text(seed_article, seed_events, example_r
 # ------------------------------------------------------------ negation, intent, questions
 
 
+@pytest.mark.slow
+def test_a_curfew_targets_the_place_it_covers(pipeline: Pipeline) -> None:
+    text = "Serbia lifted a night curfew in Montenegro on Sunday. Police imposed a curfew."
+    events = pipeline.extract_batch([Article("c", text, dt.date(1992, 5, 4))])[0]
+    by_code = {e.cameo: e for e in events}
+    lifted = by_code["0813"]
+    assert lifted.target is not None and lifted.target.code == "MNE"
+    assert lifted.target.evidence == "place"
+    # no place, no target: the rule never guesses one
+    assert by_code["1723"].target is None
+
+
+@pytest.mark.slow
 def test_negated_request_gives_no_event(pipeline: Pipeline) -> None:
     positive = _code(pipeline, "The United States requested a visit to North Korea.")
     assert any(_country(e.source) == "USA" and _country(e.target) == "PRK" for e in positive), (

@@ -27,7 +27,7 @@ from eventwire.config import Settings
 from eventwire.errors import EventwireError
 from eventwire.events import Candidate, EventFinder, event_date
 from eventwire.lexicon import Lexicon, load_lexicon
-from eventwire.models import Article, Event, EventDate, Place
+from eventwire.models import Actor, Article, Event, EventDate, Place
 from eventwire.nlp import Chunk, load_nlp, parse
 from eventwire.ontology import Ontology, load_ontology
 from eventwire.places import PRECISION_OF_KIND, countries_named, load_gazetteer, resolve_place
@@ -194,7 +194,7 @@ class Pipeline:
             char_start=start,
             char_end=start + len(text.strip()),
             source=_shift(localise(cand.source, place), offset),
-            target=_shift(localise(cand.target, place), offset),
+            target=_shift(localise(cand.target, place) or territory(code.code, place), offset),
             cameo=code.code,
             cameo_label=code.label,
             plover=code.plover,
@@ -312,6 +312,17 @@ class _ArticleState:
 
 
 VISIT_CODE = "042"
+#: Measures on a territory (curfews, states of emergency, administrative restrictions,
+#: lifting them, and the threat or promise of either) aimed at the people of the place.
+TERRITORY_CODES = frozenset("081 0811 0813 0814 172 1721 1723 1724 137 0351".split())
+
+
+def territory(cameo: str, place: Place | None) -> Actor | None:
+    """'imposed a curfew in Basra', 'lifted the state of emergency in Darfur': with no
+    other target, the country of the place the measure covers is the target."""
+    if cameo not in TERRITORY_CODES or place is None or not place.country:
+        return None
+    return Actor(place.text, code=place.country, country=place.country, evidence="place")
 
 
 def destination(cand: Candidate, context: tuple[str, ...]) -> Place | None:
