@@ -109,6 +109,19 @@ def test_office_holders_follow_the_article_date(resolver):
     assert resolve(resolver, khan, 1, day=dt.date(2019, 6, 1)).code == "PAKGOV"
 
 
+def test_a_name_the_parser_broke_is_read_from_the_entity(resolver):
+    # the small model tags "Barack" as a preposition governing "Obama"
+    doc = phrase(
+        ["Barack", "Obama", "will", "meet"],
+        [3, 0, 3, 3],
+        ["nsubj", "pobj", "aux", "ROOT"],
+        ["ADP", "PROPN", "AUX", "VERB"],
+        ents=[(0, 2, "PERSON")],
+    )
+    actor = resolve(resolver, doc, 0, day=dt.date(2012, 6, 1))
+    assert actor is not None and actor.code == "USAGOV"
+
+
 def test_user_dictionary_wins_only_inside_its_dates():
     entry = UserActor(
         ("Arvid Kessler",),

@@ -215,6 +215,7 @@ class ActorResolver:
             return self.resolve(inner, ctx, _depth + 1)
         if head.ent_type_ in _NOT_ACTOR_ENTS or head.like_num:
             return None
+        head = _entity_head(head)
         lower = head.lower_
         if head.pos_ == "PRON":
             if lower in _RELATIVE and head.dep_ in ("nsubj", "nsubjpass"):
@@ -511,6 +512,17 @@ def _primary_sector(hits: Sequence[_Hit]) -> str | None:
     """The role sector nearest the head; an identity sector only if there is no role."""
     sectors = [h.sector for h in reversed(hits) if h.sector]
     return next((s for s in sectors if s not in _IDENTITY_SECTORS), sectors[0] if sectors else None)
+
+
+def _entity_head(tok: Token) -> Token:
+    """A name the parser broke ("Barack" tagged a preposition governing "Obama") is
+    read from the last token of the model's entity, which heads the rest of the name."""
+    if tok.pos_ in ("NOUN", "PROPN", "PRON") or tok.ent_iob_ != "B" or not tok.ent_type_:
+        return tok
+    last = tok
+    while last.i + 1 < tok.sent.end and tok.doc[last.i + 1].ent_iob_ == "I":
+        last = tok.doc[last.i + 1]
+    return last if last is not tok and last.pos_ == "PROPN" else tok
 
 
 def _phrase_tokens(head: Token) -> list[Token]:
