@@ -553,6 +553,14 @@ def _subject(tok: Token) -> Token | None:
             return node.head
         elif node.dep_ == "acl" and node.head.dep_ in ("dobj", "obj") and node.tag_ == "VBG":
             node = node.head.head  # "issued a declaration demanding ...": the issuer
+        elif node.dep_ == "acl" and node.tag_ == "VBD" or (
+            node.dep_ == "acl"
+            and node.tag_ == "VBN"
+            and any(c.dep_ in ("dobj", "obj") for c in node.children)
+        ):
+            # "A bomb killed 20 pilgrims" parsed as a reduced relative ("a bomb [that was]
+            # killed"): a participle with its own object is the active verb of its noun
+            return node.head
         else:
             return None
     return None
