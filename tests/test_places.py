@@ -153,6 +153,10 @@ def test_the_clause_scene_reaches_participles_and_when_clauses(nlp) -> None:  # 
     text = "Six people were killed when gunmen attacked a bus in Kano on Friday."
     p = _place(nlp, text, "killed")
     assert p is not None and p.name == "Kano" and p.country == "NGA"
+    # a gapped participle ("and 12 [were] wounded") is the same event's clause
+    text = "Four soldiers were killed and 12 wounded in an ambush near Kandahar on Monday."
+    p = _place(nlp, text, "killed")
+    assert p is not None and p.country == "AFG"
 
 
 @pytest.mark.slow

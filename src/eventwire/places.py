@@ -610,8 +610,14 @@ def _clause_top(trigger: Token) -> Token:
 
 
 def _own_clause(tok: Token) -> bool:
-    """A coordinated clause with its own subject: "..., and a bomb exploded in Mosul"."""
-    return tok.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+    """A coordinated clause with its own subject and finite verb: "..., and a bomb
+    exploded in Mosul". A gapped participle ("19 were killed and 67 wounded in X") is
+    the same event's clause."""
+    return (
+        tok.dep_ == "conj"
+        and tok.tag_ not in ("VBN", "VBG")
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+    )
 
 
 def _clause_scene(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> list[Hit]:
