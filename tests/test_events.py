@@ -99,3 +99,24 @@ def test_one_event_for_a_violent_noun_and_its_verb(pipeline):
     text = "Russian missiles hit a power plant in Kharkiv on Monday."
     events = pipeline.extract_batch([Article("t", text, DAY)])[0]
     assert len(events) == 1 and events[0].source.code.startswith("RUS")
+
+
+@pytest.mark.slow
+def test_place_objects_and_numeric_objects_in_user_patterns(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from eventwire.models import Article
+    from eventwire.pipeline import Pipeline
+
+    lex = tmp_path / "mine.tsv"
+    lex.write_text("cameo\tpattern\tnote\n192\tenter [@place]\n1823\texecute [warlord]\n")
+    pipeline = Pipeline(patterns=[lex])
+    text = "Syrian troops entered Quraytayn on Saturday. ISIS executed 21 of its own warlords."
+    events = pipeline.extract_batch([Article("p", text, dt.date(2016, 4, 3))])[0]
+    codes = {(e.trigger, e.cameo) for e in events}
+    assert ("entered", "192") in codes  # an unknown name as object counts as a place
+    assert ("executed", "1823") in codes  # "21 of X" has the object X
+    # a person is not a place
+    text = "Syrian troops entered Tuesday's talks with Lavrov. Assad entered Putin's office."
+    events = pipeline.extract_batch([Article("q", text, dt.date(2016, 4, 3))])[0]
+    assert not [e for e in events if e.cameo == "192"]

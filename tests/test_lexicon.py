@@ -41,6 +41,7 @@ def pat(cameo: str, spec: str, source: str = "t:1") -> Pattern:
             ("hold", "VERB", None, frozenset({"talk", "meeting", "discussion"}), "with"),
         ),
         ("cut+off [aid|tie] to", ("cut", "VERB", "off", frozenset({"aid", "tie"}), "to")),
+        ("enter [town|@place]", ("enter", "VERB", None, frozenset({"town", "@place"}), None)),
         (
             "  fire [ gas | cannon ]   at ",
             ("fire", "VERB", None, frozenset({"gas", "cannon"}), "at"),
@@ -69,6 +70,7 @@ def test_parse_pattern_forms(spec: str, expected: tuple) -> None:
         ("blow+", "followed by a particle"),
         ("blow+Up", "particle"),
         ("meet wi7h", "preposition"),
+        ("enter [@town]", "object lemma"),
     ],
 )
 def test_parse_pattern_errors(spec: str, reason: str) -> None:

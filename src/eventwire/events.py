@@ -228,6 +228,8 @@ class EventFinder:
         if obj is not None:
             objects = [obj.lemma_.lower(), obj.lower_]
             objects += [c.lemma_.lower() for c in obj.children if c.dep_ in ("conj", "compound")]
+            if _place_like(obj):
+                objects.append("@place")
         for p in patterns:
             if any(p.accepts(particle=particle, obj=o, preps=preps) for o in objects):
                 return p
@@ -446,11 +448,20 @@ def _object(tok: Token) -> Token | None:
     obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj", "attr")), None)
     if obj is None:
         obj = _raised_object(tok)
-    if obj is not None and obj.lemma_.lower() in QUANTITY_NOUNS:
+    if obj is not None and (obj.lemma_.lower() in QUANTITY_NOUNS or obj.pos_ == "NUM"):
+        # "a series of airstrikes", "executed 21 of its members"
         inner = _prep_object(obj, "of")
         if inner is not None:
             return inner
     return obj
+
+
+def _place_like(tok: Token) -> bool:
+    """A named place as object: a GPE/LOC/FAC name, or a proper name the model gave no
+    person, group or nationality label ("entered Quraytayn", tagged EVENT)."""
+    if tok.ent_type_ in ("GPE", "LOC", "FAC"):
+        return True
+    return tok.pos_ == "PROPN" and tok.ent_type_ not in ("PERSON", "ORG", "NORP")
 
 
 def _preps(tok: Token | None) -> set[str]:
@@ -553,10 +564,14 @@ def _subject(tok: Token) -> Token | None:
             return node.head
         elif node.dep_ == "acl" and node.head.dep_ in ("dobj", "obj") and node.tag_ == "VBG":
             node = node.head.head  # "issued a declaration demanding ...": the issuer
-        elif node.dep_ == "acl" and node.tag_ == "VBD" or (
+        elif (
             node.dep_ == "acl"
-            and node.tag_ == "VBN"
-            and any(c.dep_ in ("dobj", "obj") for c in node.children)
+            and node.tag_ == "VBD"
+            or (
+                node.dep_ == "acl"
+                and node.tag_ == "VBN"
+                and any(c.dep_ in ("dobj", "obj") for c in node.children)
+            )
         ):
             # "A bomb killed 20 pilgrims" parsed as a reduced relative ("a bomb [that was]
             # killed"): a participle with its own object is the active verb of its noun
