@@ -66,8 +66,6 @@ def test_gate_refuses_a_bad_coder():
 @needs_gold
 @pytest.mark.slow
 def test_development_sets_meet_thresholds():
-    from eventwire.pipeline import Pipeline
-
-    results = evaluate.evaluate_all(SHARED / "gold", SHARED / "seed", Pipeline().extract_batch)
+    results = evaluate.evaluate_all(SHARED / "gold", SHARED / "seed", evaluate.evaluation_coder())
     problems = evaluate.check_thresholds(results, THRESHOLDS)
     assert not problems, "\n".join(problems)

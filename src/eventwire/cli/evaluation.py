@@ -15,7 +15,7 @@ from eventwire.cli.main import (
     fail_clearly,
     main,
 )
-from eventwire.config import DEFAULT_MODEL, Settings
+from eventwire.config import DEFAULT_MODEL
 
 
 @main.command(name="eval")
@@ -86,11 +86,10 @@ def eval_(
       eventwire eval --all --check quality-thresholds.json
     """
     from eventwire import evaluate
-    from eventwire.pipeline import Pipeline
 
     if not gold and not run_all:
         raise click.UsageError("give a GOLD file or --all")
-    extractor = Pipeline(Settings(model=model)).extract_batch
+    extractor = evaluate.evaluation_coder(model)
     if run_all:
         results = evaluate.evaluate_all(Path(gold_dir), Path(seed_dir), extractor, limit=limit)
     else:

@@ -150,6 +150,20 @@ def evaluate_all(
     return results
 
 
+def evaluation_coder(model: str | None = None) -> Extractor:
+    """The coder as every evaluation runs it: the default settings with statements on.
+
+    Two gold sets code statements (ConfliBERT class 0, PETRARCH's 01x codings), so the
+    coder is run with them; scorers that have no statements in their gold (PLOVER,
+    locations) look at the other events first (docs/evaluation.md).
+    """
+    from eventwire.config import Settings
+    from eventwire.pipeline import Pipeline
+
+    settings = Settings(model=model) if model else Settings()
+    return Pipeline(settings, include_statements=True).extract_batch
+
+
 def write_errors(result: EvalResult, path: str | Path) -> None:
     """Every miss and false event of a result as JSON Lines, for inspection."""
     with Path(path).open("w", encoding="utf-8") as f:
@@ -168,6 +182,7 @@ __all__ = [
     "detect_format",
     "evaluate",
     "evaluate_all",
+    "evaluation_coder",
     "evaluate_cameo_class",
     "evaluate_cameo_ner",
     "evaluate_location",

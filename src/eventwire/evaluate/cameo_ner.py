@@ -113,10 +113,16 @@ def actor_span(g: NerGold, actor: Actor) -> Span:
     return frozenset(i for i, (s, e) in enumerate(g.offsets) if s < hi and lo < e)
 
 
+def scored_events(events: Sequence[Event]) -> list[Event]:
+    """The sentence's non-statement events, or its statements when it has nothing else:
+    the gold codes the actors of statement events too (its class-0 sentences)."""
+    return non_statement(events) or list(events)
+
+
 def predicted_spans(g: NerGold, events: Sequence[Event]) -> dict[str, list[Span]]:
-    """Distinct source and target spans of the non-01 events, per role."""
+    """Distinct source and target spans of the scored events, per role."""
     out: dict[str, list[Span]] = {r: [] for r in ROLES}
-    for e in non_statement(events):
+    for e in scored_events(events):
         for role in ROLES:
             actor = getattr(e, role)
             if actor is None:
@@ -168,7 +174,7 @@ def score_cameo_ner(golds: Sequence[NerGold], predicted: Sequence[list[Event]]) 
                             "sentence": g.text,
                             "gold": _words(g, s),
                             "predicted": [
-                                actor_brief(getattr(e, role)) for e in non_statement(events)
+                                actor_brief(getattr(e, role)) for e in scored_events(events)
                             ],
                         }
                     )
