@@ -26,7 +26,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -404,6 +404,8 @@ class _VerbReader:
         self.patterns: dict[tuple, Pattern] = {}
         self.relaxed_keys: set[tuple] = set()
         self.relaxed = False
+        # verbs whose own code is a CAMEO code or the null code: the file decides them
+        self.lemmas: set[str] = set()
 
     # -- codes
     def code(self, raw: str) -> str | None:
@@ -575,6 +577,13 @@ class _VerbReader:
         if any(words for _, words in preps if any(w not in ("+", "%", "^") for w in words)):
             self.report.skip("noun inside a prepositional phrase")
             return None
+        targeted = [p for p in preps if "+" in p[1]]
+        if len(preps) > 1 and len(targeted) == 1:
+            # "- * EID AT ^ WITH +": the other phrases only skip a noun phrase (^);
+            # the one with the target (+) is the preposition that matters
+            preps = targeted
+            self.report.details["skipped (^) prepositional phrase dropped"] += 1
+            self.relaxed = True
         if len(preps) > 1:
             self.report.skip("several prepositions")
             return None
@@ -616,12 +625,20 @@ def read_petrarch_verbs(
     applied to every verb of the block when it is an object noun or synset
     (``- * &REFUGEE [073]`` -> ``evacuate [refugee|...]``), a particle
     (``- * DOWN``), a preposition with the target (``- * (WITH +)``), or a
-    combination of one of each. ``{MOD HEAD}`` keeps only HEAD. Of a paired code
+    combination of one of each. ``{MOD HEAD}`` keeps only HEAD; a phrase that only
+    skips a noun phrase (``AT ^``) is dropped beside the target's (``WITH +``). Of a paired code
     ``[a:b]`` only ``a`` is kept. Skipped and counted in ``report``: words before
     the verb, a ``$`` source slot, nouns inside prepositional phrases, several
     objects, null codes ``---`` and codes with no CAMEO ancestor in ``valid_codes``
     (default: the bundled ontology), and the ``~`` transformations.
     """
+    return _read_verbs(path, valid_codes, report)[0]
+
+
+def _read_verbs(
+    path: str | Path, valid_codes: Iterable[str] | None, report: ImportReport | None
+) -> tuple[Lexicon, frozenset[str]]:
+    """(the converted patterns, every verb lemma the file defines)."""
     path = Path(path)
     if valid_codes is None:
         from eventwire.ontology import load_ontology
@@ -689,6 +706,8 @@ def read_petrarch_verbs(
             continue
         verbs.append(verb)
         code = reader.code(verb.code)
+        if code is not None or verb.code.partition(":")[0].strip() == "---":
+            reader.lemmas.add(verb.lemma)
         if code is None:
             continue
         objs = frozenset({verb.obj}) if verb.obj else frozenset()
@@ -696,17 +715,24 @@ def read_petrarch_verbs(
         if reader.add(pat):
             report.converted += 1
             report.produced += 1
-    return Lexicon(reader.patterns.values())
+    return Lexicon(reader.patterns.values()), frozenset(reader.lemmas)
 
 
 def load_petrarch(
-    actor_files: Iterable[str | Path] = (), verb_files: Iterable[str | Path] = ()
+    actor_files: Iterable[str | Path] = (),
+    verb_files: Iterable[str | Path] = (),
+    *,
+    own_verbs: bool = True,
 ) -> tuple[list[UserActor], dict[str, str], Lexicon | None, list[ImportReport]]:
     """What ``--actors-petrarch`` and ``--patterns-petrarch`` pass to the Pipeline.
 
     Returns (user actors, extra sector terms, the bundled lexicon with the verb
     dictionaries merged over it in order — or None without verb files — and one
-    report per file).
+    report per file). With ``own_verbs`` (the default) a verb the PETRARCH file
+    defines is coded by that file alone, as PETRARCH would: the bundled verb
+    patterns of that lemma are dropped, so that a more specific bundled line
+    (``arrest [student]``) cannot override the user's ``ARREST [212]`` and a
+    verb the user left uncoded (``--- RENEW [---] ---``) stays uncoded.
     """
     actors: list[UserActor] = []
     sectors: dict[str, str] = {}
@@ -726,10 +752,42 @@ def load_petrarch(
         lexicon = load_lexicon(valid_codes=codes)
         for path in verb_files:
             reports.append(ImportReport(str(path)))
-            lexicon = lexicon.merged(
-                read_petrarch_verbs(path, valid_codes=codes, report=reports[-1])
-            )
+            imported, owned = _read_verbs(path, codes, reports[-1])
+            if own_verbs:
+                imported, lexicon = _own_verbs(imported, lexicon, owned, reports[-1])
+            lexicon = lexicon.merged(imported)
     return actors, sectors, lexicon, reports
+
+
+def _own_verbs(
+    imported: Lexicon, base: Lexicon, owned: frozenset[str], report: ImportReport
+) -> tuple[Lexicon, Lexicon]:
+    """(imported patterns with target prepositions, ``base`` without the owned verbs).
+
+    PETRARCH finds a target anywhere in the verb phrase ("arrived in Gondor",
+    "fired artillery shells at Seoul"). eventwire reads a target after a
+    preposition only when the pattern names it, so each imported pattern without
+    one is also written with every target preposition the base lexicon knows for
+    that verb (``arrive in``, ``fire [artillery] at``), keeping the PETRARCH code.
+    """
+    preps: dict[str, set[str]] = {}
+    for p in base:
+        if p.pos == VERB and p.lemma in owned and p.prep:
+            preps.setdefault(p.lemma, set()).add(p.prep)
+    out = list(imported)
+    keys = {p.key for p in imported}
+    for p in imported:
+        if p.prep is not None:
+            continue
+        for prep in sorted(preps.get(p.lemma, ())):
+            framed = replace(p, prep=prep)
+            if framed.key not in keys:
+                keys.add(framed.key)
+                out.append(framed)
+                report.details["target prepositions taken from the bundled verb"] += 1
+    kept = [p for p in base if p.pos != VERB or p.lemma not in owned]
+    report.details["bundled verb patterns replaced"] += len(base) - len(kept)
+    return Lexicon(out), Lexicon(kept)
 
 
 # ------------------------------------------------------------------------- unit tests
