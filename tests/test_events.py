@@ -120,3 +120,20 @@ def test_place_objects_and_numeric_objects_in_user_patterns(tmp_path) -> None:  
     text = "Syrian troops entered Tuesday's talks with Lavrov. Assad entered Putin's office."
     events = pipeline.extract_batch([Article("q", text, dt.date(2016, 4, 3))])[0]
     assert not [e for e in events if e.cameo == "192"]
+
+
+@pytest.mark.slow
+def test_a_partner_named_with_with_acts_too(pipeline) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from eventwire.models import Article
+
+    text = (
+        "Russian Foreign Minister Sergey Lavrov held talks with Israeli Prime Minister "
+        "Benjamin Netanyahu on Tuesday. Iran wants to meet with Saudi Arabia."
+    )
+    events = pipeline.extract_batch([Article("w", text, dt.date(2019, 7, 24))])[0]
+    talks = {(e.source.code, e.target.code) for e in events if e.cameo_root == "04"}
+    assert talks == {("RUSGOV", "ISRGOV"), ("ISRGOV", "RUSGOV")}
+    intents = {(e.source.code, e.target.code) for e in events if e.cameo_root == "03"}
+    assert intents == {("IRN", "SAU")}

@@ -64,6 +64,10 @@ RELATIONAL_NOUNS = frozenset(
 )
 # Acts two conjoined subjects do with each other ("A and B met / agreed / cooperate").
 MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
+#: Roots whose "with" partner does the same act ("met with", "signed a deal with",
+#: "cooperate with"): coded in both directions, as PETRARCH codes talks. Not 03: an
+#: intent to meet with X is not X's intent.
+PARTNER_ROOTS = frozenset({"04", "05", "06"})
 WEAPON_NOUNS = frozenset(
     "missile rocket shell bomb mortar artillery drone warplane jet helicopter tank "
     "gunfire fire".split()
@@ -179,10 +183,12 @@ class EventFinder:
                 agents = [t for t in sources if t.lemma_.lower() in self._instrument_lemmas]
                 src_actors = _resolve_targets(agents, actors) or src_actors
             tgt_actors: list[Actor] = []
+            partner = False  # the target is a partner: "talks with X"
             for option in target_options:  # the first argument position with a coded actor
                 found = _resolve_targets(_with_conjuncts(option), actors)
                 if any(a.code for a in found):
                     tgt_actors = found
+                    partner = option.dep_ == "pobj" and option.head.lower_ == "with"
                     break
                 if option is target_options[0] and _named_party(option, found):
                     tgt_actors = found  # a named but uncoded party, kept unless a coded one follows
@@ -193,6 +199,9 @@ class EventFinder:
             if not tgt_actors and len(coded) > 1 and cameo[:2] in MUTUAL_ROOTS:
                 # "Obama and Putin met": each met the other
                 pairs = [(s, t) for s in coded for t in coded if s is not t]
+            elif partner and cameo[:2] in PARTNER_ROOTS:
+                # "Lavrov held talks with Netanyahu": each held talks with the other
+                pairs += [(t, s) for s in coded for t in tgt_actors if t.code]
             for src, tgt in pairs:
                 if tgt is not None and src is not None and tgt.start == src.start:
                     tgt = None
