@@ -174,6 +174,28 @@ def test_actor_offsets_slice_the_actor_text(seed_article, seed_events, example_r
 
 
 @pytest.mark.slow
+def test_actors_of_unstated_nationality_in_a_one_country_sentence(pipeline: Pipeline) -> None:
+    text = (
+        "Rebels in the Ivory Coast dismissed an appeal from President Laurent Gbago. "
+        "The Mozambique government accepted demands from rebels. "
+        "The US envoy met President Gbago on Monday. "
+        "Rebels attacked Turkish and Syrian troops."
+    )
+    events = pipeline.extract_batch([Article("d", text, dt.date(2003, 1, 8))])[0]
+    pairs = [(e.source and e.source.code, e.target and e.target.code) for e in events]
+    assert ("CIVREB", "CIVGOV") in pairs
+    assert ("MOZGOV", "MOZREB") in pairs
+    met = [e for e in events if e.cameo_root == "04"]
+    assert met and all(e.target is None or e.target.country is None for e in met)
+    # two countries named: nobody's nationality is decided
+    attacked = [e for e in events if e.trigger == "attacked"]
+    assert attacked and all(e.source.code == "REB" for e in attacked)
+    assert {e.target.evidence for e in events if e.target and e.target.code == "CIVGOV"} == {
+        "context"
+    }
+
+
+@pytest.mark.slow
 def test_a_curfew_targets_the_place_it_covers(pipeline: Pipeline) -> None:
     text = "Serbia lifted a night curfew in Montenegro on Sunday. Police imposed a curfew."
     events = pipeline.extract_batch([Article("c", text, dt.date(1992, 5, 4))])[0]

@@ -22,6 +22,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from eventwire import CODER_VERSION
+from eventwire.actor_tables import load_actor_tables
 from eventwire.actors import ActorResolver, DocumentActors, UserActor, localise
 from eventwire.config import Settings
 from eventwire.errors import EventwireError
@@ -128,8 +129,11 @@ class Pipeline:
                 previous_end = sent.end_char
                 ctx.sentence_index = sentence_index
                 self._register_people(sent, ctx, state, entities.within(sent))
-                for cand in self.finder.find(sent, ctx):
-                    events.append(self._event(article, sent, offset, sentence_index, cand, state))
+                found = [
+                    self._event(article, sent, offset, sentence_index, cand, state)
+                    for cand in self.finder.find(sent, ctx)
+                ]
+                events.extend(domestic(found, sent))
                 sentence_index += 1
         return _unique([_backfill(event, ctx) for event in events])
 
@@ -355,6 +359,56 @@ def arrival_place(cand: Candidate, published, context: tuple[str, ...]) -> Place
             if any(m.lower_ in ("after", "upon", "on", "when", "as") for m in child.children):
                 return resolve_place(child, published, context_countries=context)
     return None
+
+
+#: Sectors of actors that act inside their own country ("rebels", "police", "the
+#: opposition"); an actor of one of these sectors, of unstated nationality, in a
+#: sentence about one country belongs to it.
+DOMESTIC_SECTORS = frozenset("OPP REB COP JUD LEG PTY CVL REF LAB EDU AGR HLH BUS CRM MED".split())
+_STATE_SECTORS = frozenset({"GOV", "MIL"})
+
+
+def domestic(events: list[Event], sent: Span) -> list[Event]:
+    """Actors of unstated nationality in a sentence about one country are of that
+    country: "Rebels in Ivory Coast dismissed an appeal from President X" makes X
+    Ivorian, "the Mozambique government accepted demands from rebels" the rebels
+    Mozambican. Two governments or armed forces meeting are not assumed to be of one
+    country, and a sentence naming two countries (or nationalities) decides nothing."""
+    if not events:
+        return events
+    tables = load_actor_tables()
+    countries: set[str] = set()
+    for ent in sent.ents:
+        if ent.label_ in ("GPE", "NORP", "LOC"):
+            iso3 = tables.country(ent.text) or (tables.metonym(ent.text) or (None,))[0]
+            if iso3:
+                countries.add(iso3)
+    for e in events:
+        for actor in (e.source, e.target):
+            if actor is not None and actor.country in tables.countries:
+                countries.add(actor.country)
+        if e.location is not None and e.location.country:
+            countries.add(e.location.country)
+    if len(countries) != 1:
+        return events
+    (country,) = countries
+    return [_domestic_event(e, country) for e in events]
+
+
+def _domestic_event(event: Event, country: str) -> Event:
+    fixed = {}
+    for role, other in (("source", event.target), ("target", event.source)):
+        actor = getattr(event, role)
+        if actor is None or actor.country or not actor.sector or actor.evidence == "coref":
+            continue
+        if actor.sector not in DOMESTIC_SECTORS and actor.sector not in _STATE_SECTORS:
+            continue
+        if actor.sector in _STATE_SECTORS and other is not None and other.sector in _STATE_SECTORS:
+            continue  # "the envoy met President X": X may well be foreign
+        fixed[role] = replace(
+            actor, country=country, code=f"{country}{actor.sector}", evidence="context"
+        )
+    return replace(event, **fixed) if fixed else event
 
 
 def _spans(cand: Candidate) -> list[tuple[int, int]]:
