@@ -196,6 +196,36 @@ def test_actors_of_unstated_nationality_in_a_one_country_sentence(pipeline: Pipe
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "target"),
+    [
+        # an adjective is no actor: "official contact" is not a government
+        (
+            "Palestinian leaders said they would boycott all official contact with Egypt.",
+            "boycott",
+            "EGY",
+        ),
+        # the people an event is aimed at through "for"
+        ("The United States suspended a military aid program for Bosnia.", "suspended", "BIH"),
+        # a complaint's target is what it is about, not its addressee
+        ("Lebanon complained to the United Nations over Israeli air raids.", "complained", "ISR"),
+        # "ethnic" makes a demonym a people: the country comes from the context
+        (
+            "Serb forces killed three ethnic Albanians in southern Serbia on Friday.",
+            "killed",
+            "SRBCVL",
+        ),
+    ],
+)
+def test_targets_found_behind_modifiers_and_prepositions(
+    pipeline: Pipeline, text: str, trigger: str, target: str
+) -> None:
+    events = pipeline.extract_batch([Article("t", text, dt.date(1999, 5, 4))])[0]
+    hits = [e for e in events if e.trigger == trigger]
+    assert hits and hits[0].target is not None and hits[0].target.code == target, events
+
+
+@pytest.mark.slow
 def test_a_curfew_targets_the_place_it_covers(pipeline: Pipeline) -> None:
     text = "Serbia lifted a night curfew in Montenegro on Sunday. Police imposed a curfew."
     events = pipeline.extract_batch([Article("c", text, dt.date(1992, 5, 4))])[0]

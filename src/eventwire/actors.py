@@ -243,6 +243,12 @@ class ActorResolver:
 
         country = next((h.country for h in reversed(hits) if h.country), None)
         sector = _primary_sector(hits)
+        if head_hit is None and head.pos_ == "NOUN" and _adjective_sectors_only(hits, head):
+            sector = None  # "official contact", "military aid": an adjective, not an actor
+        if country is not None and _ethnic(tokens, hits):
+            # "ethnic Albanians in Macedonia": a people, not the citizens of a state; the
+            # country is left to the context (the event's place, the sentence's country)
+            country, sector = None, sector or "CVL"
         org = next((h for h in reversed(hits) if h.kind in ("org", "user")), None)
         from_text = country is not None or sector is not None
         holder = None
@@ -506,6 +512,23 @@ def _reporting_speaker(pronoun: Token) -> Token | None:
     if number == "sing" and plural:
         return None
     return speaker
+
+
+def _ethnic(tokens: Sequence[Token], hits: Sequence[_Hit]) -> bool:
+    """The phrase's country comes from a demonym qualified by "ethnic"."""
+    ethnic = [t for t in tokens if t.lower_ == "ethnic"]
+    return bool(ethnic) and all(
+        h.kind != "country" or h.start == ethnic[-1].i + 1 for h in hits if h.country
+    )
+
+
+def _adjective_sectors_only(hits: Sequence[_Hit], head: Token) -> bool:
+    """Every sector word of the phrase is an adjective on a head that is no actor word."""
+    sectors = [h for h in hits if h.kind == "sector"]
+    doc = head.doc
+    return bool(sectors) and all(
+        h.end - h.start == 1 and doc[h.start].pos_ == "ADJ" for h in sectors
+    )
 
 
 def _primary_sector(hits: Sequence[_Hit]) -> str | None:

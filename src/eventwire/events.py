@@ -292,15 +292,18 @@ class EventFinder:
         sources = _with_conjuncts(_subject(tok) or _stranded_subject(tok))
         obj = _object(tok)
         options: list[Token | None] = []
+        if pattern.cameo[:2] in COMPLAINT_ROOTS:
+            # "complained to the UN over Israeli raids": the target is who is complained
+            # about; the addressee only when nobody is
+            options += [_prep_object(tok, prep) for prep in ("over", "about", "against")]
         if pattern.prep:
             options += [_prep_object(tok, pattern.prep), _prep_object(obj, pattern.prep)]
         options.append(obj)
-        if pattern.cameo[:2] in COMPLAINT_ROOTS:  # "complained to the UN over Israeli raids"
-            options += [_prep_object(tok, prep) for prep in ("over", "about", "against")]
         options += [_prep_object(tok, prep) for prep in TARGET_PREPS]
         options += [_prep_object(obj, prep) for prep in TARGET_PREPS]
-        # "rejected calls by Belarus", "an offer from Afghanistan", "the withdrawal of Serbian forces"
-        options += [_prep_object(obj, prep) for prep in ("by", "from", "of")]
+        # "rejected calls by Belarus", "an offer from Afghanistan", "the withdrawal of Serbian
+        # forces", "suspended aid for Bosnia"
+        options += [_prep_object(obj, prep) for prep in ("by", "from", "of", "for")]
         for child in tok.children:
             if child.dep_ == "xcomp" and child.pos_ == "VERB":
                 # "threatened to cut off electricity to X": the plan's target
@@ -328,7 +331,7 @@ class EventFinder:
             and head.head.lemma_ in ("be", "go", "remain", "stay", "continue")
         ):
             source = _subject(head.head)
-        preps = ((pattern.prep,) if pattern.prep else ()) + TARGET_PREPS + ("of",)
+        preps = ((pattern.prep,) if pattern.prep else ()) + TARGET_PREPS + ("of", "for")
         options = [_prep_object(tok, prep) for prep in preps]
         if head.lemma_.lower() in LIGHT_VERBS and tok.dep_ in ("dobj", "obj"):
             options += [_prep_object(head, prep) for prep in TARGET_PREPS]

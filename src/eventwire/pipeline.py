@@ -379,6 +379,8 @@ def domestic(events: list[Event], sent: Span) -> list[Event]:
     tables = load_actor_tables()
     countries: set[str] = set()
     for ent in sent.ents:
+        if ent.start > 0 and sent.doc[ent.start - 1].lower_ == "ethnic":
+            continue  # "ethnic Albanians": a people, not a state
         if ent.label_ in ("GPE", "NORP", "LOC"):
             iso3 = tables.country(ent.text) or (tables.metonym(ent.text) or (None,))[0]
             if iso3:
