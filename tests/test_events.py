@@ -79,6 +79,7 @@ def test_sentence_is_coded(pipeline, text, source, cameo, target):
         "Will Russia attack Ukraine?",  # a question
         "If Iran enriches uranium, Israel could strike its facilities.",  # hypothetical
         "Trade relations between the two countries were discussed.",  # no actor
+        "Egypt demanded that Israel lift its sanctions on Gaza.",  # asked for, not done
     ],
 )
 def test_non_facts_give_no_material_event(pipeline, text):

@@ -54,6 +54,10 @@ UNREALISED_HEADS = frozenset(
     "threaten refuse decline urge ask call demand appeal press warn reject deny oppose "
     "fail hesitate".split()
 )
+# Heads whose clausal complement is asked for, not done ("demanded that X ease ...").
+DEMAND_HEADS = frozenset(
+    "demand urge ask call request appeal press push propose suggest recommend".split()
+)
 FUTURE_AUX = frozenset("will shall 'll would wo".split())
 TARGET_PREPS = ("with", "against", "to", "on", "toward", "towards", "into", "at", "upon")
 STATEMENT_ROOTS = frozenset({"01"})
@@ -360,6 +364,8 @@ class EventFinder:
                 return "negated"
             if node.dep_ == "xcomp" and node.head.lemma_.lower() in UNREALISED_HEADS:
                 return "embedded"  # "threatened to cut", "refused to lift", "urged X to attack"
+            if node.dep_ in ("ccomp", "acl") and node.head.lemma_.lower() in DEMAND_HEADS:
+                return "embedded"  # "demanded that Israel ease restrictions": not done yet
             if node.dep_ in ("xcomp", "dobj", "pobj", "prep", "pcomp", "acomp", "conj", "aux"):
                 node = node.head if node.head is not node else None
             elif node.dep_ == "ccomp" and node is tok:
