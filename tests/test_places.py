@@ -160,6 +160,17 @@ def test_the_clause_scene_reaches_participles_and_when_clauses(nlp) -> None:  # 
 
 
 @pytest.mark.slow
+def test_deeply_nested_village_takes_the_country_of_the_broader_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Four farmers were killed in a rocket attack on two houses in the hill village of "
+        "Kfar Sir in south Lebanon."
+    )
+    p = _place(nlp, text, "killed")
+    assert p is not None and p.text == "Kfar Sir"
+    assert p.country == "LBN" and p.geonames_id is None and p.precision is None
+
+
+@pytest.mark.slow
 def test_the_clause_scene_stops_at_reported_speech(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "The minister denied the report, which officials had released in Cairo."
     assert _place(nlp, text, "denied") is None

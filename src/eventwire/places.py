@@ -15,7 +15,7 @@ import functools
 import json
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,8 @@ PERSON_LIKE_MIN_POPULATION = 100000
 """A name the model tags PERSON/ORG must be a city at least this big (or a country)."""
 
 _KINDS = ("city", "country", "admin1")
+PHRASE_DEPTH = 5
+"""How deep the resolver follows nested phrases: "in a raid on houses in the village of X"."""
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 # Prepositions that put an event (or a participant) somewhere.
@@ -441,7 +443,7 @@ def _places_under(
         hit = _accept(chunk[0], chunk[1], context, gaz, loose)
         if hit is not None:
             return [hit]
-    if depth >= 3:
+    if depth >= PHRASE_DEPTH:
         return found
     nouns = _place_nouns()
     place_head = head.lemma_ in nouns or head.lemma_ in _RELATIONAL_NOUNS
@@ -542,11 +544,21 @@ Hit = tuple[Place, int, int]
 def _resolve(
     trigger: Token, context: Sequence[str], gaz: Gazetteer, avoid: Sequence[tuple[int, int]] = ()
 ) -> Hit | None:
-    """The first candidate place that is not one of the event's participants (``avoid``)."""
+    """The first candidate place that is not one of the event's participants (``avoid``).
+
+    A name the gazetteer does not know takes the country of the next candidate that has
+    one: "the village of Kfar Sir in south Lebanon" is in LBN."""
+    chosen: Hit | None = None
     for hit in _candidates(trigger, context, gaz):
-        if not any(hit[1] < end and start < hit[2] for start, end in avoid):
-            return hit
-    return None
+        if any(hit[1] < end and start < hit[2] for start, end in avoid):
+            continue
+        if chosen is None:
+            chosen = hit
+            if hit[0].country:
+                return hit
+        elif hit[0].country:
+            return replace(chosen[0], country=hit[0].country), chosen[1], chosen[2]
+    return chosen
 
 
 def _candidates(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> Iterator[Hit]:
