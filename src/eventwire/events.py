@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -85,7 +85,16 @@ REFUSAL_CODE = "12"
 DEMAND_CODE = "10"
 
 
+# Groups that are moved rather than acted on ("deployed troops to", "accept refugees from").
+THEME_SECTORS = frozenset({"MIL", "REF", "COP"})
+THEME_BLIND_ROOTS = frozenset({"09", "10", "11", "12", "13", "17", "18", "19", "20"})
+
 _NO_PATTERN = Pattern("", "", "VERB", None, frozenset(), None, "")
+# Roots whose "in X" names a venue, not a party: statements, meetings and talks.
+VENUE_ROOTS = frozenset({"01", "04"})
+# "X called Y to discuss ...": a telephone call to a person is consultation (041)
+PHONE_VERBS = frozenset("call phone telephone ring".split())
+PHONE_PATTERN = Pattern("041", "call", "VERB", None, frozenset(), None, "rule:phone")
 
 
 @dataclass(frozen=True)
@@ -188,14 +197,26 @@ class EventFinder:
                 src_actors = _resolve_targets(agents, actors) or src_actors
             tgt_actors: list[Actor] = []
             partner = False  # the target is a partner: "talks with X"
+            theme: tuple[list[Actor], bool] | None = None
             for option in target_options:  # the first argument position with a coded actor
                 found = _resolve_targets(_with_conjuncts(option), actors)
                 if any(a.code for a in found):
-                    tgt_actors = found
-                    partner = option.dep_ == "pobj" and option.head.lower_ == "with"
+                    with_ = option.dep_ == "pobj" and option.head.lower_ == "with"
+                    if theme is None and _theme(option, found, tok, pattern.cameo):
+                        # "sent 300 troops to Mali", "withdrew its forces from X": what is
+                        # moved is no party; a named recipient or origin further on is
+                        theme = (found, with_)
+                        continue
+                    tgt_actors, partner = found, with_
                     break
                 if option is target_options[0] and _named_party(option, found):
                     tgt_actors = found  # a named but uncoded party, kept unless a coded one follows
+            if theme is not None and not any(a.code for a in tgt_actors):
+                tgt_actors, partner = theme
+            if not tgt_actors and cameo[:2] not in VENUE_ROOTS:
+                # "declared a ceasefire in Idlib", "condemned attacks in Tehran": with no
+                # party named, the place the act is aimed at
+                tgt_actors = _place_target(tok, noun, actors)
             if noun and not any(a.code for a in src_actors):
                 continue  # an event noun without a resolved performer is too weak to emit
             pairs = [(s, t) for s in src_actors or [None] for t in tgt_actors or [None]]
@@ -246,6 +267,8 @@ class EventFinder:
         for p in patterns:
             if any(p.accepts(particle=particle, obj=o, preps=preps) for o in objects):
                 return p
+        if lemma in PHONE_VERBS and particle is None and _phoned(tok, obj):
+            return PHONE_PATTERN
         return None
 
     def _match_noun(self, tok: Token, lemma: str) -> Pattern | None:
@@ -308,14 +331,15 @@ class EventFinder:
         # "rejected calls by Belarus", "an offer from Afghanistan", "the withdrawal of Serbian
         # forces", "suspended aid for Bosnia"
         options += [_prep_object(obj, prep) for prep in ("by", "from", "of", "for")]
+        options.append(_prep_object(tok, "from"))  # "withdrew peacekeepers from Sinai"
         for child in tok.children:
             if child.dep_ == "xcomp" and child.pos_ == "VERB":
                 # "threatened to cut off electricity to X": the plan's target
                 options += self._verb_arguments(child, _NO_PATTERN)[1]
-            elif child.dep_ == "ccomp":
-                # "demanded that the US cancel ...": the addressee
+            elif child.dep_ == "ccomp" or child.i == getattr(_for_clause(tok), "i", -1):
+                # "demanded that the US cancel ...", "called for Iran to stop": the addressee
                 options.append(next((c for c in child.children if c.dep_ == "nsubj"), None))
-        return sources, [o for o in options if o is not None]
+        return sources, _nested([o for o in options if o is not None])
 
     def _noun_arguments(self, tok: Token, pattern: Pattern) -> tuple[list[Token], list[Token]]:
         source: Token | None = next((c for c in tok.children if c.dep_ == "poss"), None)
@@ -339,7 +363,8 @@ class EventFinder:
         options = [_prep_object(tok, prep) for prep in preps]
         if head.lemma_.lower() in LIGHT_VERBS and tok.dep_ in ("dobj", "obj"):
             options += [_prep_object(head, prep) for prep in TARGET_PREPS]
-        return _with_conjuncts(source), [o for o in options if o is not None]
+        options.append(_prep_object(tok, "between"))  # "a mediation effort between A and B"
+        return _with_conjuncts(source), _nested([o for o in options if o is not None])
 
     # -- modality ------------------------------------------------------------------------
 
@@ -465,6 +490,9 @@ def _object(tok: Token) -> Token | None:
     """The direct object, looking through quantity nouns ("a series of airstrikes")."""
     obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj", "attr")), None)
     if obj is None:
+        # "called Lavrov to discuss": the parser reads the person as a predicate (oprd)
+        obj = next((c for c in tok.children if c.dep_ == "oprd" and c.ent_type_ == "PERSON"), None)
+    if obj is None:
         obj = _raised_object(tok)
     if obj is not None and (obj.lemma_.lower() in QUANTITY_NOUNS or obj.pos_ == "NUM"):
         # "a series of airstrikes", "executed 21 of its members"
@@ -483,9 +511,39 @@ def _place_like(tok: Token) -> bool:
 
 
 def _preps(tok: Token | None) -> set[str]:
+    """The prepositions a pattern can ask for: those after the word, not time adverbials.
+
+    "On Monday, X called Y" and "agreed on Tuesday to ..." have no "call on" / "agree on".
+    """
     if tok is None:
         return set()
-    return {c.lower_ for c in tok.children if c.dep_ in ("prep", "dative", "agent")}
+    out = {
+        c.lower_
+        for c in tok.children
+        if c.dep_ in ("prep", "dative", "agent") and c.i > tok.i and not _temporal(c)
+    }
+    if _for_clause(tok) is not None:
+        out.add("for")  # "called for Britain to stay" parsed as a clause marked "for"
+    return out
+
+
+def _for_clause(tok: Token) -> Token | None:
+    """A clause after the word introduced by "for" ("called for X to do Y")."""
+    return next(
+        (
+            c
+            for c in tok.children
+            if c.dep_ in ("advcl", "ccomp")
+            and c.i > tok.i
+            and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children)
+        ),
+        None,
+    )
+
+
+def _temporal(prep: Token) -> bool:
+    obj = _pobj(prep)
+    return obj is not None and obj.ent_type_ in ("DATE", "TIME")
 
 
 def _pobj(prep: Token) -> Token | None:
@@ -669,3 +727,75 @@ def event_date(
     if past:
         return EventDate(context.date, context.precision, context.text)
     return own
+
+
+def _phoned(verb: Token, obj: Token | None) -> bool:
+    """'called Lavrov', 'called Erdogan to discuss': a person (or a name with a purpose
+    clause) as the only object. "called X a liar" (a second object) is no call."""
+    if obj is None or obj.dep_ not in ("dobj", "oprd") or obj.i < verb.i:
+        return False
+    if any(c.dep_ in ("oprd", "attr", "acomp") and c.i != obj.i for c in verb.children):
+        return False
+    if any(c.dep_ in ("oprd", "appos", "attr") and c.pos_ == "NOUN" for c in obj.children):
+        return False
+    if obj.ent_type_ == "PERSON" or any(
+        c.ent_type_ == "PERSON" for c in obj.children if c.dep_ == "compound"
+    ):
+        return True
+    purpose = any(
+        c.dep_ in ("xcomp", "advcl")
+        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        for c in verb.children
+    )
+    return obj.pos_ == "PROPN" and purpose and obj.ent_type_ not in ("DATE", "TIME", "MONEY")
+
+
+def _theme(option: Token, found: Sequence[Actor], trigger: Token, cameo: str) -> bool:
+    """A moved group with no country or name of its own ("troops", "its forces",
+    "peacekeepers", "refugees") as the direct object of a verb or the "of" object of an
+    event noun of giving, sending, posture or withdrawal: the thing moved, not the party
+    it goes to or comes from. Not for coercion and assault, whose object is the victim."""
+    if cameo[:2] in THEME_BLIND_ROOTS:
+        return False
+    if any(a.country or a.name or a.sector not in THEME_SECTORS for a in found):
+        return False
+    if option.dep_ in ("dobj", "obj") and option.head.i == trigger.i:
+        return True
+    return option.dep_ == "pobj" and option.head.lower_ == "of" and option.head.head.i == trigger.i
+
+
+def _place_target(tok: Token, noun: bool, actors: DocumentActors) -> list[Actor]:
+    """A named country or city after "in" on the event word or its object."""
+    heads = [tok] if noun else [_object(tok), tok]
+    for head in heads:
+        place = _prep_object(head, "in")
+        if place is None or place.ent_type_ not in ("GPE", "LOC"):
+            continue
+        found = [a for a in _resolve_targets(_with_conjuncts(place), actors) if a.code]
+        if found:
+            # a place, not its government: "in Beijing" is China, not CHNGOV
+            return [
+                replace(a, code=a.country, sector=None, evidence="place") if a.country else a
+                for a in found
+            ]
+    return []
+
+
+NESTED_PREPS = ("against", "on", "with", "to", "between", "into")
+
+
+def _nested(options: list[Token]) -> list[Token]:
+    """After every direct argument, the parties inside the common nouns among them:
+    "called for sanctions against X", "mobilized troops for a war against Y",
+    "reneged on an accord with Z". Tried last, so a named argument still wins."""
+    seen = {o.i for o in options}
+    extra = []
+    for option in options:
+        if option.pos_ != "NOUN" or option.ent_type_ in _ACTOR_ENTS:
+            continue
+        for prep in NESTED_PREPS:
+            inner = _prep_object(option, prep)
+            if inner is not None and inner.i not in seen:
+                seen.add(inner.i)
+                extra.append(inner)
+    return options + extra

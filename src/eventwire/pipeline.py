@@ -414,11 +414,12 @@ def _domestic_event(event: Event, country: str) -> Event:
 
 
 def _spans(cand: Candidate) -> list[tuple[int, int]]:
-    """Character spans of the event's actors, which are never its place."""
+    """Character spans of the event's actors, which are never its place (a target that
+    stands for the place, "a protest in Beijing", is the place too)."""
     return [
         (a.start, a.end)
         for a in (cand.source, cand.target)
-        if a is not None and a.start is not None and a.end is not None
+        if a is not None and a.start is not None and a.end is not None and a.evidence != "place"
     ]
 
 
