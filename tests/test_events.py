@@ -183,3 +183,18 @@ def test_a_phone_call_to_a_person_is_consultation(pipeline):
 def test_a_place_target_is_the_country_not_its_government(pipeline):
     found = _coded(pipeline, "Tibetan activists staged a protest in Beijing.")
     assert any(c.startswith("14") and t == "CHN" for _, c, t in found), found
+
+
+@pytest.mark.slow
+def test_a_captured_town_is_a_place_even_when_tagged_a_person(pipeline) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from eventwire.models import Article
+
+    text = "Syrian troops captured Palmyra on Sunday. Police captured John Smith on Monday."
+    events = pipeline.extract_batch([Article("c", text, dt.date(2016, 3, 28))])[0]
+    town = next(e for e in events if e.sentence_index == 0)
+    assert town.cameo == "192" and town.target is not None and town.target.code == "SYR"
+    assert town.location is not None and town.location.country == "SYR"
+    arrest = next(e for e in events if e.sentence_index == 1)
+    assert arrest.cameo == "173" and arrest.location is None

@@ -21,6 +21,7 @@ from eventwire.dates import resolve_date
 from eventwire.lexicon import Lexicon, Pattern
 from eventwire.models import Actor, EventDate
 from eventwire.ontology import Ontology
+from eventwire.places import load_gazetteer
 
 # Verbs whose object noun names the event their subject performs ("held talks").
 LIGHT_VERBS = frozenset(
@@ -200,6 +201,8 @@ class EventFinder:
             theme: tuple[list[Actor], bool] | None = None
             for option in target_options:  # the first argument position with a coded actor
                 found = _resolve_targets(_with_conjuncts(option), actors)
+                if "@place" in pattern.objects:  # "captured Palmyra": the place's country
+                    found = _place_actors(found, option)
                 if any(a.code for a in found):
                     with_ = option.dep_ == "pobj" and option.head.lower_ == "with"
                     if theme is None and _theme(option, found, tok, pattern.cameo):
@@ -502,12 +505,35 @@ def _object(tok: Token) -> Token | None:
     return obj
 
 
+def _place_actors(found: list[Actor], option: Token) -> list[Actor]:
+    """An uncoded name that is a known place as the object of a verb that takes places
+    ("captured Palmyra", tagged PERSON by the model) stands for its country."""
+    if not found or any(a.code for a in found) or not _place_like(option):
+        return found
+    out = []
+    for actor in found:
+        cands = load_gazetteer().lookup(actor.text)
+        best = max(cands, key=lambda c: c.population) if cands else None
+        if best is not None and best.country and actor.name is not None:
+            actor = replace(
+                actor, code=best.country, country=best.country, name=None, evidence="place"
+            )
+        out.append(actor)
+    return out
+
+
 def _place_like(tok: Token) -> bool:
-    """A named place as object: a GPE/LOC/FAC name, or a proper name the model gave no
-    person, group or nationality label ("entered Quraytayn", tagged EVENT)."""
+    """A named place as object: a GPE/LOC/FAC name, a proper name the model gave no
+    person, group or nationality label ("entered Quraytayn", tagged EVENT), or one the
+    gazetteer knows as a place whatever the model says ("captured Palmyra", tagged PERSON)."""
     if tok.ent_type_ in ("GPE", "LOC", "FAC"):
         return True
-    return tok.pos_ == "PROPN" and tok.ent_type_ not in ("PERSON", "ORG", "NORP")
+    if tok.pos_ != "PROPN":
+        return False
+    if tok.ent_type_ not in ("PERSON", "ORG", "NORP"):
+        return True
+    name = " ".join(t.text for t in _entity_tokens(tok))
+    return bool(load_gazetteer().lookup(name))
 
 
 def _preps(tok: Token | None) -> set[str]:

@@ -672,7 +672,10 @@ def _spatial_object(
         if c.dep_ in ("dobj", "nsubjpass") or (c.dep_ == "nsubj" and a.pos_ == "NOUN"):
             chunk = _proper_chunk(c)
             if chunk is not None:
-                hit = _accept(chunk[0], chunk[1], context, gaz, loose and chunk[1] != "PERSON")
+                # a PERSON-tagged name counts only if the gazetteer knows it ("captured
+                # Palmyra"); an unknown one is a person ("captured John Smith")
+                known = chunk[1] != "PERSON" or bool(gaz.lookup(chunk[0].text))
+                hit = _accept(chunk[0], chunk[1], context, gaz, loose and known)
                 if hit is not None:
                     return hit
             if c.lemma_ in nouns:
