@@ -80,6 +80,8 @@ def test_sentence_is_coded(pipeline, text, source, cameo, target):
         "If Iran enriches uranium, Israel could strike its facilities.",  # hypothetical
         "Trade relations between the two countries were discussed.",  # no actor
         "Egypt demanded that Israel lift its sanctions on Gaza.",  # asked for, not done
+        "Jordan wants Egypt to attack the smugglers.",  # someone else's wish
+        "Iran said it would not allow Russia to send troops to help Syria.",  # purpose of a refusal
     ],
 )
 def test_non_facts_give_no_material_event(pipeline, text):
@@ -198,3 +200,20 @@ def test_a_captured_town_is_a_place_even_when_tagged_a_person(pipeline) -> None:
     assert town.location is not None and town.location.country == "SYR"
     arrest = next(e for e in events if e.sentence_index == 1)
     assert arrest.cameo == "173" and arrest.location is None
+
+
+@pytest.mark.slow
+def test_reduced_relatives_give_violence_only(pipeline) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from eventwire.models import Article
+
+    text = (
+        "There were 10 Russian soldiers killed in Ukraine today. "
+        "China rejected a call to free three activists detained in Beijing."
+    )
+    events = pipeline.extract_batch([Article("r", text, dt.date(2015, 3, 2))])[0]
+    killed = [e for e in events if e.trigger == "killed"]
+    assert killed and killed[0].cameo_root == "19" and killed[0].target.code == "RUSMIL"
+    assert killed[0].location is not None and killed[0].location.country == "UKR"
+    assert not [e for e in events if e.trigger == "detained"]

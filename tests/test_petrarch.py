@@ -333,9 +333,10 @@ def test_dated_actor_and_agents_in_the_pipeline(validate_inputs):
     for day in (dt.date(1995, 1, 1), dt.date(1995, 11, 1), dt.date(2001, 1, 1)):
         (events,) = pipeline.extract_batch([Article(f"d{day}", text, day)])
         codes[day] = {(e.source.code, e.target.code) for e in events if e.source and e.target}
-    assert codes[dt.date(1995, 1, 1)] == {("HOB", "GON")}
-    assert codes[dt.date(1995, 11, 1)] == {("HOBGOV", "GON")}
-    assert codes[dt.date(2001, 1, 1)] == {("HOBREB", "GON")}
+    # restoring ties "with" Gondor is mutual (docs/lexicon.md, "Both directions")
+    assert codes[dt.date(1995, 1, 1)] == {("HOB", "GON"), ("GON", "HOB")}
+    assert codes[dt.date(1995, 11, 1)] == {("HOBGOV", "GON"), ("GON", "HOBGOV")}
+    assert codes[dt.date(2001, 1, 1)] == {("HOBREB", "GON"), ("GON", "HOBREB")}
     (events,) = pipeline.extract_batch(
         [Article("a", "Arnor's foreign minister urged Eriador to respond.", dt.date(1995, 1, 1))]
     )

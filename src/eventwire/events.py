@@ -91,6 +91,8 @@ THEME_SECTORS = frozenset({"MIL", "REF", "COP"})
 THEME_BLIND_ROOTS = frozenset({"09", "10", "11", "12", "13", "17", "18", "19", "20"})
 
 _NO_PATTERN = Pattern("", "", "VERB", None, frozenset(), None, "")
+# Violence: coded even from a reduced relative ("civilians killed in the raid").
+VIOLENCE_ROOTS = frozenset({"18", "19", "20"})
 # Roots whose "in X" names a venue, not a party: statements, meetings and talks.
 VENUE_ROOTS = frozenset({"01", "04"})
 # "X called Y to discuss ...": a telephone call to a person is consultation (041)
@@ -183,6 +185,8 @@ class EventFinder:
                     cameo = code
             if cameo[:2] in STATEMENT_ROOTS and not self.include_statements:
                 continue
+            if not noun and _reduced_passive(tok) and cameo[:2] not in VIOLENCE_ROOTS:
+                continue  # "activists detained while ...": background, unless it is violence
             if (
                 not noun
                 and tok.lemma_.lower() in INTENT_HEADS
@@ -315,6 +319,8 @@ class EventFinder:
     def _verb_arguments(self, tok: Token, pattern: Pattern) -> tuple[list[Token], list[Token]]:
         """Source tokens, and target candidates in order of preference."""
         passive_subj = next((c for c in tok.children if c.dep_ in ("nsubjpass", "csubjpass")), None)
+        if passive_subj is None and _reduced_passive(tok):
+            passive_subj = tok.head  # "10 soldiers killed in Ukraine": the noun is the patient
         if passive_subj is not None:
             agent = next((c for c in tok.children if c.dep_ == "agent"), None)
             agent_obj = _pobj(agent) if agent is not None else None
@@ -392,9 +398,20 @@ class EventFinder:
                 return "negated"
             if node.dep_ == "xcomp" and node.head.lemma_.lower() in UNREALISED_HEADS:
                 return "embedded"  # "threatened to cut", "refused to lift", "urged X to attack"
+            if (
+                node.dep_ in ("xcomp", "ccomp")
+                and node.head.lemma_.lower() in INTENT_HEADS
+                and _other_subject(node)
+            ):
+                return "embedded"  # "Obama wants Putin to attack": Putin has not attacked
             if node.dep_ in ("ccomp", "acl") and node.head.lemma_.lower() in DEMAND_HEADS:
                 return "embedded"  # "demanded that Israel ease restrictions": not done yet
-            if node.dep_ in ("xcomp", "dobj", "pobj", "prep", "pcomp", "acomp", "conj", "aux"):
+            if node.dep_ in ("xcomp", "dobj", "pobj", "prep", "pcomp", "acomp", "conj", "aux") or (
+                node.dep_ in ("acl", "advcl")
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+            ):
+                # a purpose shares its head's modality: "would not give permission to
+                # Russia to help Israel", "no plan to attack"
                 node = node.head if node.head is not node else None
             elif node.dep_ == "ccomp" and node is tok:
                 node = node.head
@@ -486,7 +503,27 @@ def _has_event_xcomp(tok: Token, verb_events: set[int]) -> bool:
 
 
 def _is_passive(tok: Token) -> bool:
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or _reduced_passive(tok)
+
+
+def _other_subject(clause: Token) -> bool:
+    """The embedded clause has a performer of its own ("wants Putin to attack")."""
+    head = clause.head
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+        return True
+    return any(c.dep_ in ("dobj", "obj") and c.i < clause.i for c in head.children)
+
+
+def _reduced_passive(tok: Token) -> bool:
+    """A past participle on a noun, with no object of its own: "civilians killed in the
+    raid", "there were 10 soldiers killed" (with an object it is an active verb the
+    parser misread, see ``_subject``)."""
+    return (
+        tok.dep_ == "acl"
+        and tok.tag_ == "VBN"
+        and tok.head.pos_ in ("NOUN", "PROPN")
+        and not any(c.dep_ in ("dobj", "obj") for c in tok.children)
+    )
 
 
 def _object(tok: Token) -> Token | None:
