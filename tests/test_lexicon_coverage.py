@@ -188,3 +188,21 @@ def test_no_event_on_near_misses(coder, text: str) -> None:
     """
     article = Article("t", text, datetime.date(2020, 7, 8))
     assert coder.extract_batch([article])[0] == []
+
+
+@pytest.mark.slow
+def test_withdrawing_peacekeepers_reduces_relations(pipeline) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from eventwire.models import Article
+
+    text = (
+        "Ghana withdrew its peacekeeping force from Liberia. "
+        "Kenya will withdraw its peacekeeping troops from Somalia. "
+        "Ghana withdrew its troops from Togo."
+    )
+    events = pipeline.extract_batch([Article("w", text, dt.date(2004, 5, 1))])[0]
+    codes = [e.cameo for e in sorted(events, key=lambda e: e.sentence_index)]
+    assert codes[0] == "1661"  # reduce relations: pull out peacekeepers
+    assert codes[1].startswith("13")  # a future pull-out is a threat
+    assert codes[2] == "0874"  # troops going home is de-escalation
