@@ -251,3 +251,18 @@ def test_dev_set_figures(nlp) -> None:  # type: ignore[no-untyped-def]
     assert s["recall"] >= 0.61
     assert s["f1"] >= 0.67
     assert s["abstention_accuracy"] >= 0.90
+
+
+@pytest.mark.slow
+def test_a_capital_modifying_a_building_is_its_place_not_an_actor(pipeline) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from eventwire.models import Article
+
+    text = "Gunmen attacked a Mogadishu hotel on Friday. Seoul officials met Tokyo negotiators."
+    events = pipeline.extract_batch([Article("h", text, dt.date(2015, 11, 2))])[0]
+    attack = next(e for e in events if e.trigger == "attacked")
+    assert attack.target is None or attack.target.code != "SOMGOV"
+    assert attack.location is not None and attack.location.country == "SOM"
+    meeting = next(e for e in events if e.trigger == "met")
+    assert (meeting.source.code, meeting.target.code) == ("KORGOV", "JPNGOV")

@@ -239,6 +239,10 @@ class ActorResolver:
         head_hit = next((h for h in hits if h.start <= head.i < h.end), None)
         if head_hit is not None and head_hit.kind == "blocked":
             return None
+        if head_hit is None and head.pos_ == "NOUN":
+            # "a Mogadishu hotel": a capital modifying a thing says where it is; it stands
+            # for the government only as the head ("Seoul said") or beside a role word
+            hits = [h for h in hits if h.kind != "metonym"]
         name_tokens = _name_tokens(head, hits)
 
         country = next((h.country for h in reversed(hits) if h.country), None)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
+from eventwire.actor_tables import load_actor_tables
 from eventwire.actors import REPORTING_VERBS, DocumentActors, reporting_verb
 from eventwire.dates import resolve_date
 from eventwire.lexicon import Lexicon, Pattern
@@ -628,7 +629,11 @@ def _resolve_targets(tokens: Sequence[Token], actors: DocumentActors) -> list[Ac
                     c
                     for c in tok.children
                     if c.dep_ == "poss"
-                    or (c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ in _ACTOR_ENTS)
+                    or (
+                        c.dep_ in ("compound", "amod", "nmod")
+                        and c.ent_type_ in _ACTOR_ENTS
+                        and not _city_modifier(c)
+                    )
                 ),
                 None,
             )
@@ -638,6 +643,12 @@ def _resolve_targets(tokens: Sequence[Token], actors: DocumentActors) -> list[Ac
         if actor is not None:
             out.append(actor)
     return out
+
+
+def _city_modifier(tok: Token) -> bool:
+    """A capital as a modifier ("a Mogadishu hotel", "a Baghdad market") says where the
+    thing is, not whose it is: the government of the capital is not its owner."""
+    return load_actor_tables().metonym(tok.text) is not None
 
 
 def _prep_object(tok: Token | None, prep: str) -> Token | None:
