@@ -266,3 +266,25 @@ def test_a_capital_modifying_a_building_is_its_place_not_an_actor(pipeline) -> N
     assert attack.location is not None and attack.location.country == "SOM"
     meeting = next(e for e in events if e.trigger == "met")
     assert (meeting.source.code, meeting.target.code) == ("KORGOV", "JPNGOV")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("General Tran Van Minh publicly executed the officer on Friday.", "executed"),
+        ("Protesters marched to the Legislative Council on Sunday.", "marched"),
+    ],
+)
+def test_people_bodies_and_demonyms_are_no_unknown_places(nlp, text, trigger) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, trigger)
+    assert p is None or p.text not in ("General Tran Van Minh", "Legislative Council")
+
+
+@pytest.mark.slow
+def test_a_short_country_name_the_gazetteer_lacks_is_a_country(nlp) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, "Snipers shot at a bunker in northwestern Bosnia on Monday.", "shot")
+    assert p is not None and p.country == "BIH" and p.precision == "country"
+    # an adjective the model tags as a place gives the country too
+    p = _place(nlp, "The men were captured in a Slovak mountain hut in 1944.", "captured")
+    assert p is not None and p.country == "SVK" and p.precision == "country"

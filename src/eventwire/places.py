@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .actor_tables import load_actor_tables
 from .errors import ConfigError, DataFileError, EvaluationError
 from .models import Place
 
@@ -421,12 +422,43 @@ def _accept(
             precision=PRECISION_OF_KIND.get(cand.kind),
         )
     elif label in _PLACE_LABELS or _named_as_place(chunk) or (loose and label in _LOOSE_LABELS):
-        if gaz.is_never(text):
+        if gaz.is_never(text) or not _unknown_name_ok(text, label):
             return None
-        place = Place(text=text)
+        iso3 = load_actor_tables().country(text)
+        # a short country name the gazetteer lacks ("Bosnia", "St. Vincent")
+        place = Place(text=text, country=iso3, precision="country" if iso3 else None)
     else:
         return None
     return place, chunk.start_char, chunk.start_char + len(text)
+
+
+# Words that start a person's name ("General X") or end a body's ("X Committee"): a name
+# with one of them is no place the gazetteer merely lacks.
+_TITLE_WORDS = frozenset(
+    "general gen president minister prime colonel col major maj captain capt lieutenant lt "
+    "sergeant sgt governor gov king queen prince princess mr mrs ms dr senator sen "
+    "rep chief commander ayatollah imam bishop pope".split()
+)
+_BODY_WORDS = frozenset(
+    "committee council army forces force party front movement ministry organization "
+    "organisation agency brigade brigades division corps regiment battalion group union "
+    "association commission assembly parliament congress police guard guards".split()
+)
+
+
+def _unknown_name_ok(text: str, label: str) -> bool:
+    """Whether a name the gazetteer does not know may still be a place: not a demonym
+    ("Slovak"), not an organisation ("U.N."), not a titled person ("General X"), not a
+    body ("Legislative Council", "III Corps"), and longer than two letters."""
+    words = text.split()
+    if len(text.replace(".", "")) <= 2 or not words:
+        return False
+    if words[0].lower().rstrip(".") in _TITLE_WORDS or words[-1].lower() in _BODY_WORDS:
+        return False
+    tables = load_actor_tables()
+    if label == "NORP" and tables.country(text) is not None:
+        return False
+    return tables.organisation(text) is None
 
 
 def _places_under(
