@@ -288,3 +288,21 @@ def test_a_short_country_name_the_gazetteer_lacks_is_a_country(nlp) -> None:  # 
     # an adjective the model tags as a place gives the country too
     p = _place(nlp, "The men were captured in a Slovak mountain hut in 1944.", "captured")
     assert p is not None and p.country == "SVK" and p.precision == "country"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        ("Rebels are storming the northern perimeter of Kafrnabel today.", "storming", "Kafrnabel"),
+        ("The army began an offensive in the desert southwest of Palmyra.", "began", "Palmyra"),
+        (
+            "Warplanes carried out airstrikes over Idlib on Tuesday, targeting depots.",
+            "targeting",
+            "Idlib",
+        ),
+    ],
+)
+def test_relational_phrases_lead_to_the_place(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name

@@ -50,7 +50,7 @@ _LOC_PREPS = frozenset(
     ).split()
 )
 # Prepositions that set a whole clause's scene.
-_SCENE_PREPS = frozenset("in at near outside inside across around throughout".split())
+_SCENE_PREPS = frozenset("in at near outside inside across around throughout over".split())
 # Subordinators of a clause that happens at another time, so possibly somewhere else.
 _OTHER_TIME_MARKS = frozenset("after before since until till once because although".split())
 # Words whose "to" phrase is where the event happens ("a visit to Seoul").
@@ -89,7 +89,8 @@ _RELATIONAL_NOUNS = frozenset(
     (
         "front part parts heart edge vicinity entrance centre center middle side rest sector "
         "streets outskirts countryside suburbs north south east west environs periphery "
-        "interior"
+        "interior perimeter fringes fringe flank flanks gates approaches limits terminal terminals "
+        "northeast northwest southeast southwest"
     ).split()
 )
 # Relative words that put a place in relation to another ("east of X", "outside of X").
@@ -482,6 +483,14 @@ def _places_under(
     of_hits: list[tuple[Place, int, int]] = []
     other: list[tuple[Place, int, int]] = []
     for child in head.children:
+        if child.dep_ in ("advmod", "npadvmod") and child.lower_ in _RELATIVE_ADVERBS:
+            # "the desert southwest of Deir Ezzor"
+            for prep in child.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj":
+                            other.extend(_places_under(obj, context, gaz, depth + 1, True))
+            continue
         if child.dep_ != "prep":
             continue
         word = child.lower_
@@ -710,7 +719,7 @@ def _spatial_object(
                 hit = _accept(chunk[0], chunk[1], context, gaz, loose and known)
                 if hit is not None:
                     return hit
-            if c.lemma_ in nouns:
+            if c.lemma_ in nouns or c.lemma_ in _RELATIONAL_NOUNS:
                 hits = _places_under(c, context, gaz, 0)
                 if hits:
                     return hits[0]
