@@ -306,3 +306,13 @@ def test_a_short_country_name_the_gazetteer_lacks_is_a_country(nlp) -> None:  # 
 def test_relational_phrases_lead_to_the_place(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
     p = _place(nlp, text, trigger)
     assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+def test_the_finest_place_of_a_phrase_wins(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Gunmen killed four people in the Al-Midan district of Damascus on Friday."
+    p = _place(nlp, text, "killed")
+    assert p is not None and p.text == "Al-Midan"
+    text = "Soldiers shot dead two men in the West Bank city of Nablus on Friday."
+    p = _place(nlp, text, "shot")
+    assert p is not None and p.text == "Nablus"

@@ -529,7 +529,7 @@ def _prep_places(
     A fronted scene-setter ("In Kandahar, ... killed ... in Maiwand district") is
     usually broader than the phrase next to the verb, hence nearest first.
     """
-    found: list[tuple[Place, int, int]] = []
+    phrases: list[tuple[int, list[Hit]]] = []
     for child in tok.children:
         word = child.lower_
         objs: list[Token] = []
@@ -539,9 +539,13 @@ def _prep_places(
             for prep in child.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("of", "from", "to"):
                     objs.extend(o for o in prep.children if o.dep_ == "pobj")
-        for o in objs:
-            found.extend(_places_under(o, context, gaz, 1, True))
-    return sorted(found, key=lambda h: abs(h[1] - tok.idx))
+        hits = [h for o in objs for h in _places_under(o, context, gaz, 1, True)]
+        if hits:
+            phrases.append((abs(child.idx - tok.idx), _finest_first(hits)))
+    # The nearest phrase first (a fronted "In Kandahar, ..." is usually the broader
+    # scene); inside one phrase the finest place first.
+    phrases.sort(key=lambda p: p[0])
+    return [h for _, hits in phrases for h in hits]
 
 
 def _anchors(trigger: Token) -> tuple[list[Token], list[Token]]:
@@ -676,13 +680,33 @@ def _own_clause(tok: Token) -> bool:
 def _clause_scene(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> list[Hit]:
     """Places in locative phrases anywhere in the event's clause, nearest first."""
     top = _clause_top(trigger)
-    found: list[Hit] = []
+    phrases: list[tuple[int, list[Hit]]] = []
     for tok in top.subtree:
         if tok.dep_ == "prep" and tok.lower_ in _SCENE_PREPS and not _in_speech(tok, top):
-            for obj in tok.children:
-                if obj.dep_ == "pobj":
-                    found.extend(_places_under(obj, context, gaz, 1, True))
-    return sorted(found, key=lambda h: abs(h[1] - trigger.idx))
+            hits = [
+                h
+                for obj in tok.children
+                if obj.dep_ == "pobj"
+                for h in _places_under(obj, context, gaz, 1, True)
+            ]
+            if hits:
+                phrases.append((abs(tok.idx - trigger.idx), _finest_first(hits)))
+    phrases.sort(key=lambda p: p[0])
+    return [h for _, hits in phrases for h in hits]
+
+
+def _finest_first(hits: list[Hit]) -> list[Hit]:
+    """The places of one phrase, the most specific first: "the Jaroud region of the Beqaa
+    Governorate" and "the West Bank city of Nablus" both name the smaller place first.
+    A name the gazetteer lacks is usually a village or quarter, the finest of all."""
+    return sorted(hits, key=_granularity)
+
+
+def _granularity(hit: Hit) -> int:
+    place = hit[0]
+    if place.precision is None:
+        return 0
+    return {"city": 1, "region": 2, "country": 3}.get(place.precision, 1)
 
 
 def _in_speech(tok: Token, top: Token) -> bool:
