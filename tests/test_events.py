@@ -217,3 +217,57 @@ def test_reduced_relatives_give_violence_only(pipeline) -> None:  # type: ignore
     assert killed and killed[0].cameo_root == "19" and killed[0].target.code == "RUSMIL"
     assert killed[0].location is not None and killed[0].location.country == "UKR"
     assert not [e for e in events if e.trigger == "detained"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "source", "cameo", "target"),
+    [
+        # a possessive pronoun on the object names the clause's subject
+        ("The rebels in Darfur resumed their attacks on the army garrison.", "SDNREB", "19", None),
+        # the event noun inside an amount ("$40 million in aid") or a span of time
+        ("Norway has delivered $40 million in humanitarian aid to Yemen.", "NOR", "07", None),
+        (
+            "The navies of Chile and Peru launched ten days of joint exercises.",
+            "CHLMIL",
+            "06",
+            None,
+        ),
+        # taking part in, or being responsible for, the event noun
+        ("Chadian troops took part in peacekeeping operations in Mali.", "TCDMIL", "074", None),
+        (
+            "Somali pirates were responsible for the kidnapping of six sailors.",
+            "SOMCRM",
+            "18",
+            None,
+        ),
+        # "prepared to" states an intent, not an act
+        (
+            "Pakistan's government said it is prepared to lift the ban on the opposition party.",
+            "PAKGOV",
+            "03",
+            None,
+        ),
+    ],
+)
+def test_performers_of_event_nouns_and_intents(pipeline, text, source, cameo, target):
+    found = _coded(pipeline, text)
+    assert any(
+        s == source and c.startswith(cameo) and (target is None or t == target) for s, c, t in found
+    ), found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # what someone is accused or jailed for is alleged, not reported as done
+        ("Ecuador accused Colombia of bombing a border village.", "19"),
+        ("A court in Tunis jailed a student for helping the militants.", "07"),
+        # an event noun in a phrase of time is the setting, not a second event
+        ("Israeli troops stayed on alert after days of Palestinian unrest.", "14"),
+    ],
+)
+def test_charges_and_settings_are_not_events(pipeline, text, absent):
+    found = _coded(pipeline, text)
+    assert found and not any(c.startswith(absent) for _, c, _ in found), found

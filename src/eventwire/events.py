@@ -30,10 +30,24 @@ LIGHT_VERBS = frozenset(
     "lead order authorize authorise undertake mount host wage wag open join announce "
     "declare unveil approve".split()
 )
+# Verbs whose subject performs the event noun they take as object, though the verb
+# itself is no event ("provided training to", "completed its withdrawal").
+PERFORMING_VERBS = LIGHT_VERBS | frozenset(
+    "provide give deliver extend send supply contribute donate allocate commit complete "
+    "intensify escalate step perform expand increase boost reinforce renew perpetrate "
+    "finish".split()
+)
+# (preposition, head) pairs whose clause subject performs the event noun after them.
+PARTICIPATION = frozenset(
+    [("in", w) for w in ("participate", "engage", "involve", "part", "join", "involvement")]
+    + [("for", "responsible")]
+    + [("to", "contribute")]
+)
 # Heads that turn an embedded act into a plan or intent ("ready to resume talks").
 INTENT_HEADS = frozenset(
     "plan intend want wish aim hope seek prepare ready willing eager expect decide "
-    "agree promise pledge vow offer propose try attempt going set".split()
+    "agree promise pledge vow offer propose try attempt going set prepared poised "
+    "determined due scheduled".split()
 )
 # Heads under which an embedded act did not happen as stated.
 # "prompted Kim to order": the object of these verbs performs the embedded act.
@@ -55,6 +69,13 @@ REFUSAL_HEADS = frozenset("refuse decline".split())
 UNREALISED_HEADS = frozenset(
     "threaten refuse decline urge ask call demand appeal press warn reject deny oppose "
     "fail hesitate".split()
+)
+# Prepositions whose event noun sets the scene ("after the war", "amid protests").
+BACKGROUND_PREPS = frozenset("after since amid amidst following before despite".split())
+# Verbs whose "of"/"for" clause states a charge or a reason for punishment.
+CHARGE_HEADS = frozenset(
+    "accuse charge suspect convict sentence jail imprison arrest detain indict blame "
+    "condemn punish fine prosecute try sue".split()
 )
 # Heads whose clausal complement is asked for, not done ("demanded that X ease ...").
 DEMAND_HEADS = frozenset(
@@ -159,6 +180,8 @@ class EventFinder:
                 continue  # "imposed sanctions": the verb event already covers it
             if noun and tok.dep_ == "nsubj" and tok.head.i in verb_events:
                 continue  # "airstrikes killed 12": one event, carried by the verb
+            if noun and _background(tok):
+                continue  # "after a week of unrest", "amid the uprising": the setting
             if not noun:
                 pattern = _sharper(pattern, tok, noun_patterns)
             modality = self._modality(tok)
@@ -360,8 +383,19 @@ class EventFinder:
                 None,
             )
         head = tok.head
-        if source is None and tok.dep_ in ("dobj", "obj") and head.lemma_.lower() in LIGHT_VERBS:
-            source = _subject(head)
+        carrier = _carried_object(tok)  # "provided $5 million in aid": "aid" as the object
+        if (
+            source is None
+            and carrier is not None
+            and carrier.head.lemma_.lower() in PERFORMING_VERBS
+        ):
+            source = _subject(carrier.head)
+        if source is None:  # "took part in peacekeeping operations", "responsible for killings"
+            source = _participant(tok)
+        if source is not None and source.tag_ == "PRP$" and tok.dep_ in ("dobj", "obj"):
+            # "X continued its attacks", "completed their withdrawal": the owner named by a
+            # possessive pronoun on an object is the clause's subject
+            source = _subject(head) or source
         if (
             source is None
             and tok.dep_ == "pobj"
@@ -405,6 +439,8 @@ class EventFinder:
                 and _other_subject(node)
             ):
                 return "embedded"  # "Obama wants Putin to attack": Putin has not attacked
+            if _charge(node) is not None:
+                return "embedded"  # "accused Y of attacking", "jailed X for helping": alleged
             if node.dep_ in ("ccomp", "acl") and node.head.lemma_.lower() in DEMAND_HEADS:
                 return "embedded"  # "demanded that Israel ease restrictions": not done yet
             if node.dep_ in ("xcomp", "dobj", "pobj", "prep", "pcomp", "acomp", "conj", "aux") or (
@@ -434,7 +470,7 @@ class EventFinder:
             ):
                 return "purpose"  # "arrived to discuss", "opened fire to disperse"
             if node.dep_ in ("xcomp", "acomp") or (
-                node.dep_ in ("dobj", "pobj") and tok.pos_ == "NOUN"
+                node.dep_ in ("dobj", "pobj", "prep", "compound") and tok.pos_ == "NOUN"
             ):
                 node = node.head
                 continue
@@ -452,6 +488,65 @@ def threat_code(cameo: str) -> str:
         if prefix in _THREATS:
             return _THREATS[prefix]
     return "138"  # military force: 15, 18, 19, 20
+
+
+def _participant(noun: Token) -> Token | None:
+    """The subject of a clause that says it took part in the event noun, or is to blame
+    for it: "joined in the exercises", "took part in peacekeeping operations", "was
+    responsible for the killings". Not "claimed responsibility for": a claim (015)."""
+    phrase = noun.head if noun.dep_ == "compound" else noun
+    if phrase.dep_ != "pobj":
+        return None
+    prep, head = phrase.head, phrase.head.head
+    if head.lemma_.lower() == "take" and any(c.lower_ == "part" for c in head.children):
+        head = next(c for c in head.children if c.lower_ == "part")  # "took part in" on "took"
+    if (prep.lower_, head.lemma_.lower()) not in PARTICIPATION:
+        return None
+    clause = head.head if head.pos_ in ("NOUN", "ADJ") else head  # "took part", "is responsible"
+    return next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None) or (
+        _subject(clause)
+    )
+
+
+def _background(noun: Token) -> bool:
+    """An event noun inside a phrase of time or cause ("after ... fighting", "amid the
+    unrest", "since the war"): the setting of the sentence's event, not one of its own."""
+    node = noun
+    for _ in range(4):
+        if node.dep_ == "pobj" and node.head.lower_ in BACKGROUND_PREPS:
+            return True
+        if node.dep_ not in ("pobj", "prep", "compound", "conj"):
+            return False
+        node = node.head
+    return False
+
+
+def _charge(clause: Token) -> Token | None:
+    """The verb of accusing or punishing whose "of"/"for" clause ``clause`` is: "accused
+    Y of attacking", "jailed X for helping". What is charged is alleged, not reported."""
+    prep = clause.head
+    if clause.dep_ != "pcomp" or prep.lower_ not in ("of", "for"):
+        return None
+    verb = prep.head
+    return verb if verb.lemma_.lower() in CHARGE_HEADS else None
+
+
+def _carried_object(noun: Token) -> Token | None:
+    """The verb's direct object that carries an event noun: the noun itself, or the
+    amount or quantity it is measured in ("$5 million in aid", "a wave of strikes")."""
+    if noun.dep_ in ("dobj", "obj"):
+        return noun
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ not in ("in", "of"):
+        return None
+    amount = prep.head
+    if amount.dep_ in ("dobj", "obj") and (
+        amount.pos_ == "NUM"
+        or amount.lemma_.lower() in QUANTITY_NOUNS
+        or amount.ent_type_ in ("MONEY", "CARDINAL", "QUANTITY", "DATE", "TIME")
+    ):
+        return amount
+    return None
 
 
 def _has_actor_ent(tok: Token) -> bool:
