@@ -226,6 +226,15 @@ def test_targets_found_behind_modifiers_and_prepositions(
 
 
 @pytest.mark.slow
+def test_a_reported_pronoun_names_its_speaker(pipeline: Pipeline) -> None:
+    text = "Syria says it will never recognise the Israeli annexation of the Golan Heights."
+    events = pipeline.extract_batch([Article("s", text, dt.date(2019, 3, 26))])[0]
+    coref = [e.source for e in events if e.source is not None and e.source.evidence == "coref"]
+    assert coref
+    assert all(a.text == "Syria" and text[a.start : a.end] == "Syria" for a in coref)
+
+
+@pytest.mark.slow
 def test_a_curfew_targets_the_place_it_covers(pipeline: Pipeline) -> None:
     text = "Serbia lifted a night curfew in Montenegro on Sunday. Police imposed a curfew."
     events = pipeline.extract_batch([Article("c", text, dt.date(1992, 5, 4))])[0]

@@ -225,7 +225,8 @@ class ActorResolver:
             if speaker is not None:  # "Syria says it is willing": the speaker speaks of itself
                 actor = self.resolve(speaker, ctx, _depth + 1)
                 if actor is not None:
-                    return _as_mention(actor, head, "coref")
+                    # the speaker, named in the same sentence, is the clearer mention
+                    return replace(actor, evidence="coref")
             if lower in _PERSON_PRONOUNS:
                 person = ctx.person_before(head)
                 if person is not None:
