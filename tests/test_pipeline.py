@@ -235,6 +235,14 @@ def test_a_reported_pronoun_names_its_speaker(pipeline: Pipeline) -> None:
 
 
 @pytest.mark.slow
+def test_a_group_speaker_may_be_they(pipeline: Pipeline) -> None:
+    text = "The Houthis claimed that they had attacked a Saudi warship."
+    events = pipeline.extract_batch([Article("h", text, dt.date(2017, 1, 31))])[0]
+    attack = [e for e in events if e.trigger == "attacked"]
+    assert attack and attack[0].source is not None and attack[0].source.code == "YEMREB"
+
+
+@pytest.mark.slow
 def test_a_curfew_targets_the_place_it_covers(pipeline: Pipeline) -> None:
     text = "Serbia lifted a night curfew in Montenegro on Sunday. Police imposed a curfew."
     events = pipeline.extract_batch([Article("c", text, dt.date(1992, 5, 4))])[0]

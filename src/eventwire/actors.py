@@ -512,7 +512,12 @@ def _reporting_speaker(pronoun: Token) -> Token | None:
     if speaker is None:
         return None
     plural = speaker.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in speaker.children)
-    if number == "plur" and not plural and speaker.ent_type_ not in ("NORP", "GPE", "ORG"):
+    # "the Houthis" (tagged a singular PERSON) and bodies ("the government said they")
+    # may be "they"; a single person may not
+    group = speaker.ent_type_ in ("NORP", "GPE", "ORG") or (
+        speaker.pos_ == "PROPN" and speaker.text.endswith("s")
+    )
+    if number == "plur" and not plural and not group:
         return None
     if number == "sing" and plural:
         return None
