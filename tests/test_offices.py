@@ -414,3 +414,9 @@ def test_user_table_can_be_loaded_beside_the_bundled_one(tmp_path: Path) -> None
     table = load_office_table([*bundled_paths(), mine])
     assert _codes(table.lookup("Mayor Jane", dt.date(2021, 1, 1))) == {"USAGOV"}
     assert _codes(table.lookup("Barack Obama", dt.date(2012, 6, 1))) == {"USAGOV"}
+
+
+def test_leader_country_names_a_government_after_its_leader(table: OfficeTable) -> None:
+    assert table.leader_country("Bush") == "USA"
+    assert table.leader_country("Assad") == "SYR"
+    assert table.leader_country("Smith") is None  # no head of state or government

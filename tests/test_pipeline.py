@@ -186,7 +186,8 @@ def test_actors_of_unstated_nationality_in_a_one_country_sentence(pipeline: Pipe
     assert ("CIVREB", "CIVGOV") in pairs
     assert ("MOZGOV", "MOZREB") in pairs
     met = [e for e in events if e.cameo_root == "04"]
-    assert met and all(e.target is None or e.target.country is None for e in met)
+    gbago = [a for e in met for a in (e.source, e.target) if a and "Gbago" in a.text]
+    assert gbago and all(a.country is None for a in gbago)
     # two countries named: nobody's nationality is decided
     attacked = [e for e in events if e.trigger == "attacked"]
     assert attacked and all(e.source.code == "REB" for e in attacked)
@@ -240,6 +241,13 @@ def test_a_group_speaker_may_be_they(pipeline: Pipeline) -> None:
     events = pipeline.extract_batch([Article("h", text, dt.date(2017, 1, 31))])[0]
     attack = [e for e in events if e.trigger == "attacked"]
     assert attack and attack[0].source is not None and attack[0].source.code == "YEMREB"
+
+
+@pytest.mark.slow
+def test_a_government_named_after_its_leader(pipeline: Pipeline) -> None:
+    text = "The Obama administration imposed sanctions on Russia."
+    events = pipeline.extract_batch([Article("o", text, dt.date(2020, 1, 8))])[0]
+    assert [e.source.code for e in events if e.trigger == "imposed"] == ["USAGOV"]
 
 
 @pytest.mark.slow

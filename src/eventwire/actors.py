@@ -56,6 +56,8 @@ REPORTING_VERBS = frozenset(
     "stress promise pledge vow threaten indicate signal hint agree argue write "
     "conclude decide acknowledge admit deny".split()
 )
+# Governments named after their leader ("the Obama administration", "the Assad regime").
+_LEADER_GOVERNMENTS = frozenset("administration government regime cabinet".split())
 # Nouns that stand for a group of the actors in their of-phrase.
 _GROUP_NOUNS = frozenset(
     "thousand hundred dozen ten million tens hundreds thousands dozens millions number "
@@ -262,6 +264,13 @@ class ActorResolver:
             if holder is not None and country in (None, holder.country):
                 country = holder.country
                 sector = sector or holder.sector
+        if country is None and org is None and head.lemma_.lower() in _LEADER_GOVERNMENTS:
+            # "the Bush administration", "the Assad regime": named after a leader
+            for mod in head.lefts:
+                if mod.dep_ in ("compound", "amod", "nmod") and mod.pos_ == "PROPN":
+                    country = self.offices.leader_country(mod.text)
+                    if country is not None:
+                        break
         if country is None and org is None and (sector is not None or head.ent_type_ == "PERSON"):
             country = self._of_country(head, ctx.published) or self._owner_country(
                 head, ctx, _depth

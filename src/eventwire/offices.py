@@ -153,6 +153,17 @@ class OfficeTable:
                 out.append(row)
         return out
 
+    def leader_country(self, surname: str) -> str | None:
+        """The country whose head of state or government bore ``surname`` at any time,
+        when there is exactly one ("the Bush administration", "the Assad regime")."""
+        heads = {"head_of_state", "head_of_government", "head_of_state_and_government"}
+        countries = {
+            h.country
+            for h in self._by_surname.get(name_key(surname), ())
+            if h.role in heads and h.country
+        }
+        return countries.pop() if len(countries) == 1 else None
+
     def explain(self, name: str, day: dt.date) -> list[str]:
         """Every row for ``name`` with its validity and whether it applies on ``day``."""
         rows = self._by_name.get(name_key(name), [])

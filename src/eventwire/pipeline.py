@@ -401,7 +401,7 @@ def _domestic_event(event: Event, country: str) -> Event:
     fixed = {}
     for role, other in (("source", event.target), ("target", event.source)):
         actor = getattr(event, role)
-        if actor is None or actor.country or not actor.sector or actor.evidence == "coref":
+        if actor is None or actor.country or not actor.sector:
             continue
         if actor.sector not in DOMESTIC_SECTORS and actor.sector not in _STATE_SECTORS:
             continue
