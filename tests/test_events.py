@@ -271,3 +271,43 @@ def test_performers_of_event_nouns_and_intents(pipeline, text, source, cameo, ta
 def test_charges_and_settings_are_not_events(pipeline, text, absent):
     found = _coded(pipeline, text)
     assert found and not any(c.startswith(absent) for _, c, _ in found), found
+
+
+@pytest.mark.slow
+def test_met_and_scheduled_meetings_go_both_ways(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The Egyptian president met the Sudanese president in Cairo. "
+        "The Kenyan president will meet the Nigerian president in Abuja. "
+        "The Tunisian president wants to meet the Algerian president. "
+        "The Ghanaian president visited Togo."
+    )
+    events = pipeline.extract_batch([Article("m", text, DAY)])[0]
+    pairs = {(e.source.code, e.cameo_root, e.target.code) for e in events if e.target}
+    assert {("EGYGOV", "04", "SDNGOV"), ("SDNGOV", "04", "EGYGOV")} <= pairs
+    assert {("KENGOV", "03", "NGAGOV"), ("NGAGOV", "03", "KENGOV")} <= pairs
+    assert ("TUNGOV", "03", "DZAGOV") in pairs  # a wish stays one-sided
+    assert ("DZAGOV", "03", "TUNGOV") not in pairs
+    assert ("GHAGOV", "04", "TGO") in pairs or ("GHAGOV", "04", "TGOGOV") in pairs
+    assert not [p for p in pairs if p[0].startswith("TGO")]  # a visit is not reversed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "source", "cameo", "target"),
+    [
+        # a partner or a "joint" modifier makes exercises military cooperation
+        ("The Russian navy held war games with China.", "RUSMIL", "062", "CHN"),
+        ("The US staged military drills with South Korea.", "USA", "062", "KOR"),
+        ("The Chinese army staged joint drills in Tibet.", "CHNMIL", "062", None),
+        ("Iran held military exercises near the Strait of Hormuz.", "IRN", "150", None),
+        # troops that arrive are deployed, not visiting
+        ("Indonesian peacekeeping troops arrived in Lebanon.", "IDNMIL", "074", "LBN"),
+    ],
+)
+def test_exercises_and_deployments(pipeline, text, source, cameo, target):  # type: ignore[no-untyped-def]
+    assert (source, cameo, target) in _coded(pipeline, text)
+
+
+@pytest.mark.slow
+def test_troops_arriving_is_no_visit(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert not [c for c in _coded(pipeline, "Russian troops arrived in Crimea.") if c[1] == "042"]

@@ -116,6 +116,15 @@ CASES: list[tuple[str, str, str]] = [
     ("Israeli artillery fire hit Gaza.", "fire", "19"),
     ("Russian air raids on Aleppo continued.", "raids", "19"),
     ("Myanmar's army drove out villagers from Rakhine.", "drove", "20"),
+    ("Tuareg jihadists overran a military base in northern Mali.", "overran", "19"),
+    ("Rwanda contributed 800 troops to the African Union mission.", "contributed", "07"),
+    (
+        "The Zambian government suspended publication of the opposition newspaper.",
+        "suspended",
+        "17",
+    ),
+    ("Ukraine presented evidence of Russian involvement in the attack.", "presented", "11"),
+    ("The Ugandan government allowed the return of refugees from Kenya.", "allowed", "08"),
 ]
 
 # Statements (root 01) are off by default, so they are checked with a coder that keeps them.

@@ -95,6 +95,17 @@ MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 #: "cooperate with"): coded in both directions, as PETRARCH codes talks. Not 03: an
 #: intent to meet with X is not X's intent.
 PARTNER_ROOTS = frozenset({"04", "05", "06"})
+#: Codes whose direct object is a partner too ("A met B", "A phoned B", "A consulted B"):
+#: not visits (042) or hosting (043), whose reverse is the other code, nor mediation.
+MET_CODES = frozenset({"040", "041", "046"})
+# Units that travel as a deployment, not as a visit ("troops arrived in Mali").
+TROOP_NOUNS = frozenset(
+    "troop soldier force peacekeeper contingent battalion brigade unit warship deployment".split()
+)
+VISIT_CODE = "042"
+PEACEKEEPING_CODE = "074"
+# Heads that set a meeting both parties will attend ("due to meet"), unlike "want", "seek".
+SCHEDULE_HEADS = frozenset("schedule due set expect going plan".split())
 WEAPON_NOUNS = frozenset(
     "missile rocket shell bomb mortar artillery drone warplane jet helicopter tank "
     "gunfire fire".split()
@@ -183,7 +194,7 @@ class EventFinder:
             if noun and _background(tok):
                 continue  # "after a week of unrest", "amid the uprising": the setting
             if not noun:
-                pattern = _sharper(pattern, tok, noun_patterns)
+                pattern = _joint(_sharper(pattern, tok, noun_patterns), tok, noun_patterns)
             modality = self._modality(tok)
             cameo, intent = pattern.cameo, self._is_intent(tok)
             if modality == "refused" and cameo[:2] in COOPERATION_ROOTS and not noun:
@@ -209,6 +220,13 @@ class EventFinder:
                     cameo = code
             if cameo[:2] in STATEMENT_ROOTS and not self.include_statements:
                 continue
+            if pattern.cameo == VISIT_CODE and not noun:
+                troops = _troop_subject(tok)
+                if troops is not None:
+                    # "peacekeeping troops arrived in Bosnia" is a deployment, not a visit
+                    if not _peacekeeping(troops):
+                        continue
+                    pattern, cameo = replace(pattern, cameo=PEACEKEEPING_CODE), PEACEKEEPING_CODE
             if not noun and _reduced_passive(tok) and cameo[:2] not in VIOLENCE_ROOTS:
                 continue  # "activists detained while ...": background, unless it is violence
             if (
@@ -232,7 +250,12 @@ class EventFinder:
                 if "@place" in pattern.objects:  # "captured Palmyra": the place's country
                     found = _place_actors(found, option)
                 if any(a.code for a in found):
-                    with_ = option.dep_ == "pobj" and option.head.lower_ == "with"
+                    with_ = (option.dep_ == "pobj" and option.head.lower_ == "with") or (
+                        not noun
+                        and pattern.cameo in MET_CODES
+                        and option.dep_ in ("dobj", "obj")
+                        and option.head.i == tok.i
+                    )
                     if theme is None and _theme(option, found, tok, pattern.cameo):
                         # "sent 300 troops to Mali", "withdrew its forces from X": what is
                         # moved is no party; a named recipient or origin further on is
@@ -255,8 +278,12 @@ class EventFinder:
             if not tgt_actors and len(coded) > 1 and cameo[:2] in MUTUAL_ROOTS:
                 # "Obama and Putin met": each met the other
                 pairs = [(s, t) for s in coded for t in coded if s is not t]
-            elif partner and cameo[:2] in PARTNER_ROOTS:
-                # "Lavrov held talks with Netanyahu": each held talks with the other
+            elif partner and (
+                cameo[:2] in PARTNER_ROOTS
+                or (pattern.cameo in MET_CODES and not noun and _scheduled(tok))
+            ):
+                # "Lavrov held talks with Netanyahu": each held talks with the other; so
+                # for a meeting that is set ("will meet B"), unlike a wish ("wants to meet")
                 pairs += [(t, s) for s in coded for t in tgt_actors if t.code]
             for src, tgt in pairs:
                 if tgt is not None and src is not None and tgt.start == src.start:
@@ -572,6 +599,31 @@ def _sharper(pattern: Pattern, verb: Token, noun_patterns: dict[int, Pattern]) -
     return pattern
 
 
+def _troop_subject(verb: Token) -> Token | None:
+    """The subject of a travel verb when it is a military unit ("troops arrived")."""
+    subj = _subject(verb)
+    if subj is not None and subj.lemma_.lower() in TROOP_NOUNS:
+        return subj
+    return None
+
+
+def _peacekeeping(troops: Token) -> bool:
+    return (
+        any(c.lemma_.lower() in ("peacekeeping", "peacekeeper") for c in troops.subtree)
+        or troops.lemma_.lower() == "peacekeeper"
+    )
+
+
+def _joint(pattern: Pattern, verb: Token, noun_patterns: dict[int, Pattern]) -> Pattern:
+    """'held joint exercises': a military posture (15) whose object noun the lexicon
+    codes as military cooperation (06, "joint exercises") is that cooperation."""
+    obj = _object(verb)
+    found = noun_patterns.get(obj.i) if obj is not None else None
+    if pattern.cameo[:2] == "15" and found is not None and found.cameo[:2] == "06":
+        return found
+    return pattern
+
+
 def _named_party(option: Token, found: Sequence[Actor]) -> bool:
     """A named person or group in an object or with/against/to phrase (not "at the Hotel")."""
     if not any(a.name for a in found):
@@ -592,6 +644,13 @@ def _impersonal(tok: Token, cameo: str) -> bool:
         return False
     subj = _subject(tok)
     return subj is not None and subj.pos_ == "NOUN" and subj.ent_type_ not in _ACTOR_ENTS
+
+
+def _scheduled(verb: Token) -> bool:
+    """A future or scheduled act ("will meet", "is due to meet"), not a wish or attempt."""
+    if _aux(verb) & FUTURE_AUX:
+        return True
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in SCHEDULE_HEADS
 
 
 def _has_event_xcomp(tok: Token, verb_events: set[int]) -> bool:
