@@ -311,3 +311,39 @@ def test_exercises_and_deployments(pipeline, text, source, cameo, target):  # ty
 @pytest.mark.slow
 def test_troops_arriving_is_no_visit(pipeline) -> None:  # type: ignore[no-untyped-def]
     assert not [c for c in _coded(pipeline, "Russian troops arrived in Crimea.") if c[1] == "042"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hundreds of Chilean students staged protests on Friday to demand free education.",
+        "Thousands of Kenyan farmers held a rally in Nairobi demanding higher prices.",
+        "Thousands of Iraqi Kurds marched in Erbil on Sunday calling for independence.",
+    ],
+)
+def test_a_protest_that_demands_is_one_protest_event(pipeline, text):
+    codes = [c for _, c, _ in _coded(pipeline, text)]
+    assert any(c.startswith("14") for c in codes), codes
+    assert not any(c.startswith(("02", "10")) for c in codes), codes
+
+
+@pytest.mark.slow
+def test_what_a_complaint_is_about_is_no_event_of_its_own(pipeline):
+    text = "The Kenyan opposition complained to the African Union over repeated Ugandan raids."
+    codes = [c for _, c, _ in _coded(pipeline, text)]
+    assert any(c.startswith("11") for c in codes) and not any(c.startswith("19") for c in codes)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [  # alleged acts, what a document says
+        "A United Nations report alleged that Ethiopian troops had burned villages.",
+        "Kenya claimed that Somali militants attacked a police post near the border.",
+        "Chile backed a UN resolution that imposes an arms embargo on the junta.",
+    ],
+)
+def test_alleged_and_described_acts_are_not_reported_as_facts(pipeline, text):
+    codes = [c for _, c, _ in _coded(pipeline, text)]
+    assert not any(c[:2] >= "14" for c in codes), codes

@@ -63,6 +63,14 @@ QUANTITY_NOUNS = frozenset(
     "consignment part portion".split()
 )
 DENIAL_HEADS = frozenset("deny refute dismiss reject".split())
+# Texts whose relative clause describes what they say, not an act ("a bill that bans").
+DOCUMENT_NOUNS = frozenset(
+    "resolution bill law plan proposal draft motion report statement declaration "
+    "document letter decree amendment initiative".split()
+)
+# Heads whose clausal complement is an allegation, not a reported fact ("a report
+# alleged that the army helped plan killings", "the US claimed that ISIL attacked").
+ALLEGATION_HEADS = frozenset("allege claim charge contend".split())
 HYPOTHETICAL_AUX = frozenset("could might may".split())
 REFUSAL_HEADS = frozenset("refuse decline".split())
 # Heads whose embedded act has not happened; the head itself is the event.
@@ -117,6 +125,13 @@ COOPERATION_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 OBLIGATION_AUX = frozenset({"must"})
 REFUSAL_CODE = "12"
 DEMAND_CODE = "10"
+# Roots of asking that a protest voices ("marched demanding", "staged rallies to demand").
+VOICED_ROOTS = frozenset({"02", "10"})
+PROTEST_ROOT = "14"
+# Roots whose "over"/"about"/"against"/"of" noun is what is complained or protested
+# about ("complained over Israeli raids", "in protest of the refusal"): the topic.
+TOPIC_ROOTS = frozenset({"11", "14"})
+TOPIC_PREPS = frozenset("over about against of".split())
 
 
 # Groups that are moved rather than acted on ("deployed troops to", "accept refugees from").
@@ -186,6 +201,7 @@ class EventFinder:
                 if demand is not None:
                     out.append(demand)
         noun_patterns = {tok.i: pattern for tok, pattern, noun in matches if noun}
+        topics = {tok.i for tok, pattern, _ in matches if pattern.cameo[:2] in TOPIC_ROOTS}
         for tok, pattern, noun in matches:
             if noun and tok.dep_ in ("dobj", "obj") and tok.head.i in verb_events:
                 continue  # "imposed sanctions": the verb event already covers it
@@ -193,6 +209,8 @@ class EventFinder:
                 continue  # "airstrikes killed 12": one event, carried by the verb
             if noun and _background(tok):
                 continue  # "after a week of unrest", "amid the uprising": the setting
+            if noun and _topic(tok, topics):
+                continue  # "complained over Israeli raids": what is complained about
             if not noun:
                 pattern = _joint(_sharper(pattern, tok, noun_patterns), tok, noun_patterns)
             modality = self._modality(tok)
@@ -295,6 +313,16 @@ class EventFinder:
                 if src is None and cameo[:2] == "13":
                     continue  # a threat needs someone who threatens
                 out.append(Candidate(tok, pattern, cameo, src, tgt, intent, noun))
+        protests = {c.trigger.i for c in out if c.cameo[:2] == PROTEST_ROOT}
+        # "continued their hunger strike to demand": the clause hangs on the noun's verb
+        protests |= {
+            c.trigger.head.i
+            for c in out
+            if c.cameo[:2] == PROTEST_ROOT and c.noun and c.trigger.dep_ in ("dobj", "obj")
+        }
+        if protests:
+            # "marched demanding reforms": the demand is what the protest says, one event
+            out = [c for c in out if not _voiced_by_protest(c, protests)]
         return out
 
     # -- matching ------------------------------------------------------------------------
@@ -468,6 +496,22 @@ class EventFinder:
                 return "embedded"  # "Obama wants Putin to attack": Putin has not attacked
             if _charge(node) is not None:
                 return "embedded"  # "accused Y of attacking", "jailed X for helping": alleged
+            if (
+                node.dep_ in ("acl", "ccomp")
+                and node.head.pos_ == "NOUN"
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in node.children)
+            ):
+                return "embedded"  # "demanded an admission that its forces murdered": content
+            if node.dep_ == "relcl" and node.head.lemma_.lower() in DOCUMENT_NOUNS:
+                return "embedded"  # "a resolution that aims to impose a blockade": what it says
+            if (
+                node.dep_ == "ccomp"
+                and node.head.lemma_.lower() in ALLEGATION_HEADS
+                and not any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in node.children)
+            ):
+                # "alleged that the army helped": the allegation is the act; "claimed that
+                # they had attacked" is a group claiming its own act, which is reported
+                return "embedded"
             if node.dep_ in ("ccomp", "acl") and node.head.lemma_.lower() in DEMAND_HEADS:
                 return "embedded"  # "demanded that Israel ease restrictions": not done yet
             if node.dep_ in ("xcomp", "dobj", "pobj", "prep", "pcomp", "acomp", "conj", "aux") or (
@@ -545,6 +589,31 @@ def _background(noun: Token) -> bool:
         if node.dep_ not in ("pobj", "prep", "compound", "conj"):
             return False
         node = node.head
+    return False
+
+
+def _topic(noun: Token, topics: set[int]) -> bool:
+    """An event noun that a complaint or protest is about: "complained to the UN over
+    two Israeli raids", "a hunger strike in protest of the government's refusal"."""
+    phrase = noun.head if noun.dep_ == "compound" else noun
+    if phrase.dep_ != "pobj" or phrase.head.lower_ not in TOPIC_PREPS:
+        return False
+    return phrase.head.head.i in topics and phrase.head.head.i != noun.i
+
+
+def _voiced_by_protest(cand: Candidate, protests: set[int]) -> bool:
+    """A demand or appeal made through a protest of the same performer: "demonstrated
+    calling for independence", "staged rallies to demand reforms", "rioted, joining
+    demonstrators in demanding a vote". The protest is the event; CAMEO codes it 14."""
+    if cand.cameo[:2] not in VOICED_ROOTS or cand.noun:
+        return False
+    node = cand.trigger
+    for _ in range(4):
+        if node.dep_ not in ("advcl", "xcomp", "ccomp", "pcomp", "prep", "pobj", "acl", "dobj"):
+            return False
+        node = node.head
+        if node.i in protests:
+            return True
     return False
 
 
