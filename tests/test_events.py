@@ -12,6 +12,11 @@ from eventwire.models import Article
 DAY = dt.date(2024, 3, 14)  # a Thursday
 
 
+def coded(pipeline, text: str, day: dt.date = DAY):  # type: ignore[no-untyped-def]
+    """The events of one article made of ``text``."""
+    return pipeline.extract_batch([Article("t", text, day)])[0]
+
+
 def test_threat_codes_follow_the_threatened_act():
     assert threat_code("163") == "1312"  # sanctions
     assert threat_code("161") == "1313"  # break relations
@@ -60,7 +65,7 @@ CASES = [
 @pytest.mark.slow
 @pytest.mark.parametrize(("text", "source", "cameo", "target"), CASES)
 def test_sentence_is_coded(pipeline, text, source, cameo, target):
-    events = pipeline.extract_batch([Article("t", text, DAY)])[0]
+    events = coded(pipeline, text)
     found = [
         (e.source.code if e.source else None, e.cameo, e.target.code if e.target else None)
         for e in events
@@ -85,14 +90,14 @@ def test_sentence_is_coded(pipeline, text, source, cameo, target):
     ],
 )
 def test_non_facts_give_no_material_event(pipeline, text):
-    events = pipeline.extract_batch([Article("t", text, DAY)])[0]
+    events = coded(pipeline, text)
     assert not [e for e in events if e.quad_class in (2, 4)], [e.cameo for e in events]
 
 
 @pytest.mark.slow
 def test_threatened_future_sanctions_are_a_threat(pipeline):
     text = "The European Union will impose sanctions on Belarus, the bloc said."
-    events = pipeline.extract_batch([Article("t", text, DAY)])[0]
+    events = coded(pipeline, text)
     assert any(e.cameo.startswith("13") and e.source.code == "IGOEUR" for e in events)
     assert not any(e.cameo.startswith("16") for e in events)
 
@@ -100,42 +105,35 @@ def test_threatened_future_sanctions_are_a_threat(pipeline):
 @pytest.mark.slow
 def test_one_event_for_a_violent_noun_and_its_verb(pipeline):
     text = "Russian missiles hit a power plant in Kharkiv on Monday."
-    events = pipeline.extract_batch([Article("t", text, DAY)])[0]
+    events = coded(pipeline, text)
     assert len(events) == 1 and events[0].source.code.startswith("RUS")
 
 
 @pytest.mark.slow
 def test_place_objects_and_numeric_objects_in_user_patterns(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import datetime as dt
-
-    from eventwire.models import Article
     from eventwire.pipeline import Pipeline
 
     lex = tmp_path / "mine.tsv"
     lex.write_text("cameo\tpattern\tnote\n192\tenter [@place]\n1823\texecute [warlord]\n")
     pipeline = Pipeline(patterns=[lex])
     text = "Syrian troops entered Quraytayn on Saturday. ISIS executed 21 of its own warlords."
-    events = pipeline.extract_batch([Article("p", text, dt.date(2016, 4, 3))])[0]
+    events = coded(pipeline, text, dt.date(2016, 4, 3))
     codes = {(e.trigger, e.cameo) for e in events}
     assert ("entered", "192") in codes  # an unknown name as object counts as a place
     assert ("executed", "1823") in codes  # "21 of X" has the object X
     # a person is not a place
     text = "Syrian troops entered Tuesday's talks with Lavrov. Assad entered Putin's office."
-    events = pipeline.extract_batch([Article("q", text, dt.date(2016, 4, 3))])[0]
+    events = coded(pipeline, text, dt.date(2016, 4, 3))
     assert not [e for e in events if e.cameo == "192"]
 
 
 @pytest.mark.slow
 def test_a_partner_named_with_with_acts_too(pipeline) -> None:  # type: ignore[no-untyped-def]
-    import datetime as dt
-
-    from eventwire.models import Article
-
     text = (
         "Russian Foreign Minister Sergey Lavrov held talks with Israeli Prime Minister "
         "Benjamin Netanyahu on Tuesday. Iran wants to meet with Saudi Arabia."
     )
-    events = pipeline.extract_batch([Article("w", text, dt.date(2019, 7, 24))])[0]
+    events = coded(pipeline, text, dt.date(2019, 7, 24))
     talks = {(e.source.code, e.target.code) for e in events if e.cameo_root == "04"}
     assert talks == {("RUSGOV", "ISRGOV"), ("ISRGOV", "RUSGOV")}
     intents = {(e.source.code, e.target.code) for e in events if e.cameo_root == "03"}
@@ -143,7 +141,7 @@ def test_a_partner_named_with_with_acts_too(pipeline) -> None:  # type: ignore[n
 
 
 def _coded(pipeline, text: str) -> list[tuple[str | None, str, str | None]]:
-    events = pipeline.extract_batch([Article("a", text, DAY)])[0]
+    events = coded(pipeline, text)
     return [
         (e.source.code if e.source else None, e.cameo, e.target.code if e.target else None)
         for e in events
@@ -189,12 +187,8 @@ def test_a_place_target_is_the_country_not_its_government(pipeline):
 
 @pytest.mark.slow
 def test_a_captured_town_is_a_place_even_when_tagged_a_person(pipeline) -> None:  # type: ignore[no-untyped-def]
-    import datetime as dt
-
-    from eventwire.models import Article
-
     text = "Syrian troops captured Palmyra on Sunday. Police captured John Smith on Monday."
-    events = pipeline.extract_batch([Article("c", text, dt.date(2016, 3, 28))])[0]
+    events = coded(pipeline, text, dt.date(2016, 3, 28))
     town = next(e for e in events if e.sentence_index == 0)
     assert town.cameo == "192" and town.target is not None and town.target.code == "SYR"
     assert town.location is not None and town.location.country == "SYR"
@@ -204,15 +198,11 @@ def test_a_captured_town_is_a_place_even_when_tagged_a_person(pipeline) -> None:
 
 @pytest.mark.slow
 def test_reduced_relatives_give_violence_only(pipeline) -> None:  # type: ignore[no-untyped-def]
-    import datetime as dt
-
-    from eventwire.models import Article
-
     text = (
         "There were 10 Russian soldiers killed in Ukraine today. "
         "China rejected a call to free three activists detained in Beijing."
     )
-    events = pipeline.extract_batch([Article("r", text, dt.date(2015, 3, 2))])[0]
+    events = coded(pipeline, text, dt.date(2015, 3, 2))
     killed = [e for e in events if e.trigger == "killed"]
     assert killed and killed[0].cameo_root == "19" and killed[0].target.code == "RUSMIL"
     assert killed[0].location is not None and killed[0].location.country == "UKR"
@@ -281,7 +271,7 @@ def test_met_and_scheduled_meetings_go_both_ways(pipeline) -> None:  # type: ign
         "The Tunisian president wants to meet the Algerian president. "
         "The Ghanaian president visited Togo."
     )
-    events = pipeline.extract_batch([Article("m", text, DAY)])[0]
+    events = coded(pipeline, text)
     pairs = {(e.source.code, e.cameo_root, e.target.code) for e in events if e.target}
     assert {("EGYGOV", "04", "SDNGOV"), ("SDNGOV", "04", "EGYGOV")} <= pairs
     assert {("KENGOV", "03", "NGAGOV"), ("NGAGOV", "03", "KENGOV")} <= pairs
