@@ -16,7 +16,7 @@ def resolver() -> ActorResolver:
     return ActorResolver()
 
 
-def phrase(words, heads, deps, pos, ents=None) -> Doc:
+def phrase(words, heads, deps, pos, ents=None, lemmas=None) -> Doc:
     """A hand-built parse; ``ents`` is a list of (start, end, label)."""
     doc = Doc(
         spacy.blank("en").vocab,
@@ -24,6 +24,7 @@ def phrase(words, heads, deps, pos, ents=None) -> Doc:
         heads=heads,
         deps=deps,
         pos=pos,
+        lemmas=lemmas,
         sent_starts=[True] + [False] * (len(words) - 1),
     )
     if ents:
@@ -143,6 +144,99 @@ def test_explain_name_says_why():
     lines = explain_name("Putin", dt.date(2010, 3, 1))
     assert any("APPLIES" in line for line in lines)
     assert lines[-1].endswith("RUSGOV (office)")
+
+
+def test_coordinated_country_words_give_one_actor_each(resolver):
+    # "Kenyan and Ugandan soldiers"
+    doc = phrase(
+        ["Kenyan", "and", "Ugandan", "soldiers"],
+        [3, 0, 0, 3],
+        ["amod", "cc", "conj", "ROOT"],
+        ["ADJ", "CCONJ", "ADJ", "NOUN"],
+    )
+    ctx = resolver.document(dt.date(2020, 7, 8))
+    assert [a.code for a in resolver.resolve_all(doc[3], ctx)] == ["KENMIL", "UGAMIL"]
+    assert resolve(resolver, doc, 3).code == "KENMIL"  # one actor where one is asked for
+
+
+def test_a_single_country_word_gives_one_actor(resolver):
+    doc = phrase(["Chilean", "diplomats"], [1, 1], ["amod", "ROOT"], ["ADJ", "NOUN"])
+    ctx = resolver.document(dt.date(2020, 7, 8))
+    assert [a.code for a in resolver.resolve_all(doc[1], ctx)] == ["CHLGOV"]
+
+
+def test_a_people_qualified_by_another_country_are_its_civilians(resolver):
+    # "Croatian Serbs", "the Hungarians of Romania"
+    doc = phrase(["Croatian", "Serbs"], [1, 1], ["amod", "ROOT"], ["ADJ", "PROPN"])
+    assert resolve(resolver, doc, 1).code == "HRVCVL"
+    doc = phrase(
+        ["the", "Hungarians", "of", "Romania"],
+        [1, 1, 1, 2],
+        ["det", "ROOT", "prep", "pobj"],
+        ["DET", "PROPN", "ADP", "PROPN"],
+    )
+    assert resolve(resolver, doc, 1).code == "ROUCVL"
+    # a bare people keeps its own country
+    assert resolve(resolver, phrase(["Serbs"], [0], ["ROOT"], ["PROPN"]), 0).code == "SRB"
+
+
+def test_a_spokesman_of_a_group_speaks_for_it(resolver):
+    doc = phrase(
+        ["spokesmen", "of", "Hezbollah"],
+        [0, 0, 1],
+        ["ROOT", "prep", "pobj"],
+        ["NOUN", "ADP", "PROPN"],
+        lemmas=["spokesman", "of", "Hezbollah"],
+    )
+    actor = resolve(resolver, doc, 0)
+    assert (actor.code, actor.text) == ("LBNREB", "spokesmen")
+
+
+def test_supporters_take_the_country_of_the_one_they_back(resolver):
+    # "supporters of the Tunisian president"
+    doc = phrase(
+        ["supporters", "of", "the", "Tunisian", "president"],
+        [0, 0, 4, 4, 1],
+        ["ROOT", "prep", "det", "amod", "pobj"],
+        ["NOUN", "ADP", "DET", "ADJ", "NOUN"],
+        lemmas=["supporter", "of", "the", "tunisian", "president"],
+    )
+    assert resolve(resolver, doc, 0).code == "TUNOPP"
+
+
+def test_an_apposition_says_who_a_name_is(resolver):
+    # "Maria Lopez, a Chilean senator"
+    doc = phrase(
+        ["Maria", "Lopez", ",", "a", "Chilean", "senator"],
+        [1, 1, 1, 5, 5, 1],
+        ["compound", "ROOT", "punct", "det", "amod", "appos"],
+        ["PROPN", "PROPN", "PUNCT", "DET", "ADJ", "NOUN"],
+        ents=[(0, 2, "PERSON")],
+    )
+    ctx = resolver.document(dt.date(2020, 7, 8))
+    actor = resolver.resolve(doc[1], ctx)
+    assert (actor.code, actor.text, actor.name) == ("CHLLEG", "Maria Lopez", "Maria Lopez")
+    assert ctx.by_name("Maria Lopez") is not None  # remembered for a later "Lopez"
+
+
+def test_a_named_envoy_of_an_organisation_takes_its_code(resolver):
+    doc = phrase(
+        ["UN", "envoy", "Jan", "Novak"],
+        [3, 3, 3, 3],
+        ["compound", "compound", "compound", "ROOT"],
+        ["PROPN", "NOUN", "PROPN", "PROPN"],
+    )
+    assert resolve(resolver, doc, 3).code == "IGOUNO"
+
+
+@pytest.mark.slow
+def test_coordinated_country_words_make_one_event_per_actor(pipeline):
+    from eventwire.models import Article
+
+    text = "Kenyan and Ugandan troops attacked the rebel camp."
+    events = pipeline.extract_batch([Article("a", text, dt.date(2012, 5, 2))])[0]
+    sources = {e.source.code for e in events if e.source}
+    assert {"KENMIL", "UGAMIL"} <= sources, sources
 
 
 @pytest.mark.slow

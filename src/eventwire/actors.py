@@ -66,6 +66,13 @@ _GROUP_NOUNS = frozenset(
     "delegation".split()
 )
 _RELATIVE = {"who", "which", "that", "whom"}
+# Role nouns for the people who speak or act for the group of their "of" phrase.
+_MEMBER_NOUNS = frozenset(
+    "leader chief spokesman spokeswoman spokesperson representative official delegate "
+    "envoy commander".split()
+)
+# Role nouns for partisans, who share the country of the one they back.
+_FOLLOWER_NOUNS = frozenset("supporter follower sympathiser sympathizer".split())
 _NAME_KEY = re.compile(r"[^a-z0-9]+")
 
 
@@ -118,6 +125,10 @@ class DocumentActors:
     def resolve(self, head: Token) -> Actor | None:
         """The actor whose phrase has ``head`` as its head token, or None."""
         return self.resolver.resolve(head, self)
+
+    def resolve_all(self, head: Token) -> list[Actor]:
+        """Every actor of the phrase: one per country of "US and British forces"."""
+        return self.resolver.resolve_all(head, self)
 
     def remember(self, actor: Actor, name_tokens: Sequence[Token]) -> None:
         keys = {name_key(" ".join(t.text for t in name_tokens))}
@@ -209,6 +220,47 @@ class ActorResolver:
 
     # -- resolution -----------------------------------------------------------------
 
+    def resolve_all(self, head: Token, ctx: DocumentActors) -> list[Actor]:
+        """The phrase's actor, split when coordinated country words share one noun.
+
+        "French and Egyptian warships" are two actors, FRAMIL and EGYMIL, as
+        "French warships and Egyptian warships" would be; each keeps the whole phrase
+        as its text. Named organisations are never split.
+        """
+        actor = self.resolve(head, ctx)
+        if actor is None or not actor.country or actor.code != _code(actor.country, actor.sector):
+            return [] if actor is None else [actor]
+        out = [actor]
+        seen = {actor.country}
+        for extra in self._conjoined_countries(head, actor.country, ctx.published):
+            if extra not in seen:
+                seen.add(extra)
+                out.append(replace(actor, country=extra, code=_code(extra, actor.sector)))
+        return out
+
+    def _conjoined_countries(self, head: Token, country: str, day: dt.date) -> list[str]:
+        """Countries of words coordinated with the phrase's own country word."""
+        inner = _group_member(head)
+        head = _entity_head(inner if inner is not None else head)
+        if head.pos_ not in ("NOUN", "PROPN"):
+            return []
+        tokens = _phrase_tokens(head)
+        own = {t.i for t in tokens}
+        out: list[str] = []
+        for hit in self._scan(tokens, day):
+            if hit.kind != "country" or hit.country != country or hit.end > head.i:
+                continue
+            stack = [c for c in head.doc[hit.end - 1].children if c.dep_ == "conj"]
+            while stack:
+                conj = stack.pop()
+                if conj.i in own or conj.i > head.i:
+                    continue
+                found = self._scan([conj], day)
+                if len(found) == 1 and found[0].kind == "country" and found[0].country:
+                    out.append(found[0].country)
+                    stack.extend(c for c in conj.children if c.dep_ == "conj")
+        return out
+
     def resolve(self, head: Token, ctx: DocumentActors, _depth: int = 0) -> Actor | None:
         if _depth > 3:
             return None
@@ -250,6 +302,19 @@ class ActorResolver:
 
         country = next((h.country for h in reversed(hits) if h.country), None)
         sector = _primary_sector(hits)
+        if head_hit is not None and head_hit.kind == "country" and self._is_people(head, head_hit):
+            # "Bosnian Serbs", "the Albanians of southern Serbia": a people living in
+            # another country are that country's civilians
+            home = next(
+                (
+                    h.country
+                    for h in reversed(hits)
+                    if h.kind == "country" and h.country not in (None, head_hit.country)
+                ),
+                None,
+            ) or self._of_country(head, ctx.published)
+            if home is not None and home != head_hit.country:
+                country, sector = home, sector or "CVL"
         if head_hit is None and head.pos_ == "NOUN" and _adjective_sectors_only(hits, head):
             sector = None  # "official contact", "military aid": an adjective, not an actor
         if country is not None and _ethnic(tokens, hits):
@@ -271,6 +336,41 @@ class ActorResolver:
                     country = self.offices.leader_country(mod.text)
                     if country is not None:
                         break
+        if country is None and org is None and sector == "ELI" and name_tokens:
+            # "former President X": the country X once led, whatever the article's date
+            country = self.offices.leader_country(name_tokens[-1].text)
+        if (
+            country is None
+            and org is None
+            and head_hit is not None
+            and head_hit.kind == "sector"
+            and head.lemma_.lower() in _MEMBER_NOUNS | _FOLLOWER_NOUNS
+        ):
+            group = self._of_group(head, ctx, _depth)
+            if group is not None and group.code:
+                span = _span(head, tokens)
+                if head.lemma_.lower() in _FOLLOWER_NOUNS:
+                    # "supporters of former President X": partisans of X's country
+                    if group.country and group.code.startswith(group.country):
+                        return Actor(
+                            span.text,
+                            _code(group.country, sector),
+                            group.country,
+                            sector,
+                            None,
+                            span.start_char,
+                            span.end_char,
+                            "role",
+                        )
+                elif group.sector:
+                    # "leaders of the opposition coalition", "a spokesman of Hamas"
+                    return replace(
+                        group,
+                        text=span.text,
+                        start=span.start_char,
+                        end=span.end_char,
+                        evidence="role",
+                    )
         if country is None and org is None and (sector is not None or head.ent_type_ == "PERSON"):
             country = self._of_country(head, ctx.published) or self._owner_country(
                 head, ctx, _depth
@@ -287,15 +387,32 @@ class ActorResolver:
                 ctx.mentioned(actor)
                 return actor
             if country is None and sector is None:
+                described = self._apposition(head, ctx, _depth)
+                if described is not None:
+                    # "Kenzo Oshima, the UN relief coordinator": the apposition says who
+                    actor = replace(
+                        described,
+                        text=text,
+                        start=start,
+                        end=end,
+                        name=_name(name_tokens),
+                        evidence="role",
+                    )
+                    ctx.remember(actor, name_tokens)
+                    return actor
                 if head.ent_type_ in ("PERSON", "ORG", "NORP") or head.pos_ == "PROPN":
                     actor = Actor(text, None, None, None, _name(name_tokens), start, end, "name")
                     if head.ent_type_ == "PERSON":
                         ctx.remember(actor, name_tokens)
                     return actor
                 return None
+            code = _code(country, sector)
+            if org is not None and org.code and country == org.country:
+                if sector in (None, org.sector) or not org.code.startswith(country or "-"):
+                    code = org.code  # "UN envoy Staffan de Mistura": the organisation's code
             actor = Actor(
                 text,
-                _code(country, sector),
+                code,
                 country,
                 sector,
                 _name(name_tokens),
@@ -389,6 +506,33 @@ class ActorResolver:
             return None
         actor = self.resolve(owner, ctx, depth + 1)
         return actor.country if actor is not None else None
+
+    def _is_people(self, head: Token, hit: _Hit) -> bool:
+        """The head is one word naming a people ("Serbs", "Albanians"), not a state."""
+        if hit.end != head.i + 1 or hit.country is None:
+            return False
+        demonyms = {normalise(d) for d in self.tables.countries[hit.country].demonyms}
+        plural = head.tag_ in ("NNS", "NNPS") or head.lower_.endswith("s")
+        return plural and normalise(head.text) in demonyms
+
+    def _of_group(self, head: Token, ctx: DocumentActors, depth: int) -> Actor | None:
+        """The coded actor of the head's "of" phrase: "leaders *of the opposition*"."""
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
+                    actor = self.resolve(pobj, ctx, depth + 1)
+                    return actor if actor is not None and actor.code else None
+        return None
+
+    def _apposition(self, head: Token, ctx: DocumentActors, depth: int) -> Actor | None:
+        """The coded actor of a name's apposition, when it has a country or organisation."""
+        for child in head.children:
+            if child.dep_ == "appos" and child.pos_ in ("NOUN", "PROPN"):
+                actor = self.resolve(child, ctx, depth + 1)
+                if actor is not None and actor.code and actor.country:
+                    return actor
+        return None
 
     def _of_country(self, head: Token, day: dt.date) -> str | None:
         """'the president of France', 'rebels in the Ivory Coast', 'officials in Kabul'."""

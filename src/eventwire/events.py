@@ -838,14 +838,18 @@ def _pobj(prep: Token) -> Token | None:
 
 
 def _resolve_all(tokens: Sequence[Token], actors: DocumentActors) -> list[Actor]:
-    return [a for a in (actors.resolve(t) for t in tokens) if a is not None]
+    return [a for t in tokens for a in actors.resolve_all(t)]
 
 
 def _resolve_targets(tokens: Sequence[Token], actors: DocumentActors) -> list[Actor]:
     """Targets; a non-actor object stands for its owner ("praised Haiti's efforts")."""
     out = []
     for tok in tokens:
-        actor = actors.resolve(tok)
+        found = actors.resolve_all(tok)  # "US and British forces": one actor per country
+        if len(found) > 1:
+            out.extend(found)
+            continue
+        actor = found[0] if found else None
         if (actor is None or not actor.code) and tok.lemma_.lower() not in RELATIONAL_NOUNS:
             owner = next(
                 (
