@@ -272,6 +272,8 @@ def test_country_matching_rules() -> None:
     assert country_matches("IGO", Actor("UN", code="IGOUNO", country="UNO"))
     assert country_matches("IGO", Actor("NATO", country="NATO"))
     assert not country_matches("IGO", Actor("France", country="FRA"))
+    assert country_matches("IGO", Actor("Amnesty International", code="NGOHRI", sector="NGO"))
+    assert not country_matches("IGO", Actor("refugees", code="REF", sector="REF"))
     assert country_matches("JAP", Actor("Japan", country="JPN"))
     assert not country_matches("USA", None)
     assert country_matches("***", None)  # not coded: no requirement

@@ -154,6 +154,10 @@ def normalize_country(code: str | None) -> str | None:
     return COUNTRY_ALIASES.get(code[:3], code[:3])
 
 
+#: Codes of bodies that are no state even without a country: NGOs, IGOs, multinational groups.
+TRANSNATIONAL_PREFIXES = frozenset({"IGO", "NGO", "IMG"})
+
+
 def is_state(code: str) -> bool:
     """True for a state; False for IGO/NGO/IMG-style transnational codes."""
     return code in _iso3() or code in COUNTRY_ALIASES.values()
@@ -193,7 +197,9 @@ def country_matches(gold: str | None, actor: Actor | None) -> bool:
         return True
     got = actor_country(actor)
     if got is None:
-        return False
+        # an NGO or armed group coded without a country ("NGOHRI") is transnational too
+        code = ((actor.code if actor is not None else None) or "").upper()
+        return not is_state(want) and code[:3] in TRANSNATIONAL_PREFIXES
     if got == want:
         return True
     if not is_state(want):
