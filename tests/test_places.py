@@ -244,13 +244,13 @@ def test_dev_set_figures(nlp) -> None:  # type: ignore[no-untyped-def]
     if not GOLD.exists():
         pytest.skip(f"gold file not found: {GOLD}")
     s = score_locations(GOLD, nlp)
-    # Measured 2026-11: P 0.765, R 0.633, F1 0.693, abstention 0.932 (docs/places.md).
+    # Measured: P 0.800, R 0.686, F1 0.739, abstention 0.932 (docs/places.md).
     # The clause-scene rule traded 0.05 precision for 0.10 recall.
     assert s["sentences"] > 3500
-    assert s["precision"] >= 0.74
-    assert s["recall"] >= 0.61
-    assert s["f1"] >= 0.67
-    assert s["abstention_accuracy"] >= 0.90
+    assert s["precision"] >= 0.78
+    assert s["recall"] >= 0.66
+    assert s["f1"] >= 0.72
+    assert s["abstention_accuracy"] >= 0.91
 
 
 @pytest.mark.slow
@@ -316,3 +316,69 @@ def test_the_finest_place_of_a_phrase_wins(nlp) -> None:  # type: ignore[no-unty
     text = "Soldiers shot dead two men in the West Bank city of Nablus on Friday."
     p = _place(nlp, text, "shot")
     assert p is not None and p.text == "Nablus"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        (
+            "The jets bombed Raqqa on Friday, targeting the Islamic State and its depots near "
+            "the town of Tabqa.",
+            "targeting",
+            "Tabqa",
+        ),
+        (
+            "Jets pounded Aleppo on Monday, targeting the Islamic State's positions northeast of "
+            "the Kuweires airbase.",
+            "targeting",
+            "Kuweires",
+        ),
+    ],
+)
+def test_a_participle_reads_where_its_own_object_is_before_inheriting(  # type: ignore[no-untyped-def]
+    nlp, text, trigger, name
+) -> None:
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+def test_a_named_region_or_district_beats_the_place_that_contains_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Rebels launched an attack in the Eastern Ghouta region of rural Damascus on Sunday."
+    p = _place(nlp, text, "launched")
+    assert p is not None and p.text == "Eastern Ghouta" and p.country == "SYR"
+    text = "A car bomb struck the Bab Tuma district of Damascus, killing five people."
+    p = _place(nlp, text, "struck")
+    assert p is not None and p.text == "Bab Tuma" and p.country == "SYR"
+    # a city before a suburb noun is the container: the "of" name stays the finer one
+    text = "Soldiers shot dead two men in the West Bank city of Nablus on Friday."
+    p = _place(nlp, text, "shot")
+    assert p is not None and p.text == "Nablus"
+
+
+@pytest.mark.slow
+def test_a_coordinated_participle_comes_before_the_inherited_clause(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Mortars hit the city of Aleppo, killing and wounding many civilians in Midan district."
+    p = _place(nlp, text, "killing")
+    assert p is not None and p.text == "Midan"
+
+
+@pytest.mark.slow
+def test_outside_of_is_a_locative_phrase(nlp) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, "The sniper shot a soldier outside of Ramadi.", "shot")
+    assert p is not None and p.text == "Ramadi" and p.country == "IRQ"
+
+
+@pytest.mark.slow
+def test_the_place_of_a_source_is_not_the_scene(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        _place(nlp, "According to a source in Beirut, the militants shot two men.", "shot") is None
+    )
+
+
+@pytest.mark.slow
+def test_a_gapped_participle_read_as_a_noun_shares_the_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Two policemen were shot and many others injured at a checkpoint in Peshawar."
+    p = _place(nlp, text, "shot")
+    assert p is not None and p.text == "Peshawar" and p.country == "PAK"

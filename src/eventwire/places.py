@@ -503,8 +503,7 @@ def _places_under(
                             obj, context, gaz, depth + 1, word in _LOC_PREPS or place_head
                         )
                     )
-    # "the West Bank city of Nablus": the name after "of" is the more specific one.
-    found.extend(of_hits)
+    modifier_hits: list[Hit] = []
     for child in head.children:
         if child.dep_ in ("compound", "nmod", "amod") and child.i < head.i:
             sub = _proper_chunk(child)
@@ -516,9 +515,46 @@ def _places_under(
             best = gaz.best(hit[0].text, context)
             if not place_head and best is not None and best.kind == "country":
                 continue  # "U.S. troops", "a Chinese-made ..."; nationality, not place
-            found.append(hit)
+            modifier_hits.append(hit)
+    if of_hits and modifier_hits and _names_the_noun(modifier_hits[0][0], head):
+        # "the East Ghouta region of rural Damascus", "the Al-Midan district of Damascus":
+        # the name before the noun is the noun's own, the "of" place contains it.
+        own, container = modifier_hits[0], of_hits[0][0]
+        if own[0].country is None and container.country is not None:
+            own = (replace(own[0], country=container.country), own[1], own[2])
+        return [own, *modifier_hits[1:], *other]
+    # "the West Bank city of Nablus": the name after "of" is the more specific one.
+    found.extend(of_hits)
+    found.extend(modifier_hits)
     found.extend(other)
     return found
+
+
+# Place nouns for a region, whose "X <noun> of Y" names X as the region and Y as its container.
+_REGION_NOUNS = frozenset(
+    (
+        "region governorate province state county oblast prefecture territory countryside "
+        "district area valley enclave municipality zone"
+    ).split()
+)
+
+
+def _names_the_noun(place: Place, noun: Token) -> bool:
+    """Whether a name modifying a place noun is that noun's own name: a name the gazetteer
+    lacks ("the Al-Midan district"), or a region on a region noun ("the Ghouta region")."""
+    if place.precision is None:
+        return True
+    return place.precision == "region" and noun.lemma_ in _REGION_NOUNS
+
+
+def _prep_objects(prep: Token) -> list[Token]:
+    """The objects of a preposition, through a doubled one: "outside of X", "inside of X"."""
+    objs = [o for o in prep.children if o.dep_ == "pobj"]
+    if not objs:
+        for sub in prep.children:
+            if sub.dep_ == "prep" and sub.lower_ == "of":
+                objs.extend(o for o in sub.children if o.dep_ == "pobj")
+    return objs
 
 
 def _prep_places(
@@ -534,7 +570,7 @@ def _prep_places(
         word = child.lower_
         objs: list[Token] = []
         if child.dep_ == "prep" and (word in _LOC_PREPS or (motion and word == "to")):
-            objs = [o for o in child.children if o.dep_ == "pobj"]
+            objs = _prep_objects(child)
         elif child.dep_ in ("advmod", "npadvmod") and word in _RELATIVE_ADVERBS:
             for prep in child.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("of", "from", "to"):
@@ -574,7 +610,7 @@ def _participants(anchors: Iterable[Token]) -> list[Token]:
     out: list[Token] = []
     for a in anchors:
         for c in a.children:
-            if c.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "dative"):
+            if c.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "dative", "oprd"):
                 out.append(c)
             elif c.dep_ == "agent":
                 out.extend(o for o in c.children if o.dep_ == "pobj")
@@ -627,9 +663,12 @@ def _candidates(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> Itera
         # 4. Where the participants are ("protesters in Paris", "a market in Donetsk").
         for p in _participants(group):
             yield from _places_under_participant(p, context, gaz)
-    # 5. Coordinated verbs share one location: "was shot and killed in X".
-    for sib in _verb_conjuncts(trigger):
-        yield from _prep_places(sib, context, gaz, motion=False)
+        if group is own:
+            # 5. Coordinated verbs share one location: "was shot and killed in X", and
+            #    come before the clause a participle inherits from ("bombed the capital,
+            #    killing and wounding dozens in the X area").
+            for sib in _verb_conjuncts(trigger):
+                yield from _prep_places(sib, context, gaz, motion=False)
     # 6. A purpose or means clause names the target: "launched an offensive to capture X".
     for c in trigger.children:
         purpose = c.dep_ in ("advcl", "xcomp") and any(
@@ -684,10 +723,7 @@ def _clause_scene(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> lis
     for tok in top.subtree:
         if tok.dep_ == "prep" and tok.lower_ in _SCENE_PREPS and not _in_speech(tok, top):
             hits = [
-                h
-                for obj in tok.children
-                if obj.dep_ == "pobj"
-                for h in _places_under(obj, context, gaz, 1, True)
+                h for obj in _prep_objects(tok) for h in _places_under(obj, context, gaz, 1, True)
             ]
             if hits:
                 phrases.append((abs(tok.idx - trigger.idx), _finest_first(hits)))
@@ -717,6 +753,8 @@ def _in_speech(tok: Token, top: Token) -> bool:
             return False
         if anc.dep_ in ("ccomp", "relcl", "acl", "parataxis") or _own_clause(anc):
             return True
+        if anc.lower_ == "according":
+            return True  # the source's place: "according to a source in Damascus"
         if anc.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lower_ in _OTHER_TIME_MARKS for c in anc.children
         ):
@@ -785,12 +823,23 @@ def _verb_conjuncts(trigger: Token) -> list[Token]:
     ]
     if trigger.dep_ == "conj" and trigger.head.pos_ == "VERB" and not has_subject(trigger):
         out.append(trigger.head)
+    # A gapped participle the model reads as a noun with a participle: "9 were killed and
+    # many others injured in X" (others ← conj, injured ← acl).
+    for c in trigger.children:
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PRON", "NUM"):
+            out.extend(g for g in c.children if g.dep_ == "acl" and g.tag_ == "VBN")
+    head = trigger.head
+    if trigger.dep_ == "acl" and trigger.tag_ == "VBN" and head.dep_ == "conj":
+        if head.pos_ in ("NOUN", "PRON", "NUM") and head.head.pos_ == "VERB":
+            out.append(head.head)
     return out
 
 
 def _places_under_participant(
-    noun: Token, context: Sequence[str], gaz: Gazetteer
+    noun: Token, context: Sequence[str], gaz: Gazetteer, depth: int = 0
 ) -> list[tuple[Place, int, int]]:
+    """Where a participant is: its locative phrases ("protesters in Paris"), or those of
+    a noun in apposition or coordination with it ("the army's positions near X")."""
     found: list[tuple[Place, int, int]] = []
     nouns = _place_nouns()
     if noun.lemma_ in nouns:
@@ -799,9 +848,18 @@ def _places_under_participant(
             return found
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in _LOC_PREPS:
-            for obj in child.children:
-                if obj.dep_ == "pobj":
-                    found.extend(_places_under(obj, context, gaz, 1, True))
+            for obj in _prep_objects(child):
+                found.extend(_places_under(obj, context, gaz, 1, True))
+        elif child.dep_ in ("advmod", "npadvmod") and child.lower_ in _RELATIVE_ADVERBS:
+            # "positions northeast of X"
+            for prep in child.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj":
+                            found.extend(_places_under(obj, context, gaz, 1, True))
+        elif depth < 2 and child.dep_ in ("appos", "conj", "oprd") and child.pos_ == "NOUN":
+            # "the army's villages of X", "the army ... and its positions at X"
+            found.extend(_places_under_participant(child, context, gaz, depth + 1))
     return found
 
 
