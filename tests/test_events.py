@@ -337,3 +337,25 @@ def test_what_a_complaint_is_about_is_no_event_of_its_own(pipeline):
 def test_alleged_and_described_acts_are_not_reported_as_facts(pipeline, text):
     codes = [c for _, c, _ in _coded(pipeline, text)]
     assert not any(c[:2] >= "14" for c in codes), codes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Kenyan president pressed for Uganda to lift the ban on exports.",
+        "Kenya called for Uganda to lift the ban on exports.",
+        "The Kenyan government pushed hard for Uganda to support its trade plan.",
+    ],
+)
+def test_act_asked_for_in_a_for_clause_is_not_coded(pipeline, text):
+    """'pressed for Uganda to lift the ban': the lifting is asked for, not done."""
+    coded_events = _coded(pipeline, text)
+    assert not [e for e in coded_events if e[0] == "UGA"], coded_events
+    assert ("KEN", "020", "UGA") in [(s[:3] if s else s, c, t) for s, c, t in coded_events]
+
+
+@pytest.mark.slow
+def test_pushing_for_is_an_appeal(pipeline):
+    events = _coded(pipeline, "The Kenyan government has pushed for reforms of the courts.")
+    assert [c for _, c, _ in events] == ["020"], events

@@ -514,6 +514,11 @@ class EventFinder:
                 return "embedded"
             if node.dep_ in ("ccomp", "acl") and node.head.lemma_.lower() in DEMAND_HEADS:
                 return "embedded"  # "demanded that Israel ease restrictions": not done yet
+            if (
+                node.head.lemma_.lower() in DEMAND_HEADS | UNREALISED_HEADS
+                and getattr(_for_clause(node.head), "i", -1) == node.i
+            ):
+                return "embedded"  # "pushed for Uganda to lift the ban": what is asked for
             if node.dep_ in ("xcomp", "dobj", "pobj", "prep", "pcomp", "acomp", "conj", "aux") or (
                 node.dep_ in ("acl", "advcl")
                 and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
