@@ -280,3 +280,99 @@ def test_short_capital_user_aliases_do_not_match_lowercase_words():
     assert resolve(resolver, upper, 0).code == "IGOUNO"
     assert resolve(resolver, phrase(["un"], [0], ["ROOT"], ["NOUN"]), 0) is None
     assert resolve(resolver, lower, 0) is None
+
+
+def test_anti_or_pro_before_a_country_word_is_a_stance(resolver):
+    # "an anti-Kenya activist": no Kenyan; "a pro-Kenya activist" neither
+    for prefix in ("anti", "pro"):
+        doc = phrase(
+            ["an", prefix, "-", "Kenya", "activist"],
+            [4, 4, 4, 4, 4],
+            ["det", "amod", "punct", "compound", "ROOT"],
+            ["DET", "ADJ", "PUNCT", "PROPN", "NOUN"],
+            lemmas=["an", prefix, "-", "Kenya", "activist"],
+        )
+        actor = resolve(resolver, doc, 4)
+        assert (actor.country, actor.sector) == (None, "OPP")
+
+
+def test_a_non_state_qualifier_decides_a_generic_role(resolver):
+    for word, sector in (("rebel", "REB"), ("student", "EDU"), ("union", "LAB")):
+        doc = phrase(
+            ["the", word, "leaders"],
+            [2, 2, 2],
+            ["det", "compound", "ROOT"],
+            ["DET", "NOUN", "NOUN"],
+            lemmas=["the", word, "leader"],
+        )
+        assert resolve(resolver, doc, 2).sector == sector, word
+    # a state qualifier keeps the role's own sector
+    doc = phrase(
+        ["army", "commanders"],
+        [1, 1],
+        ["compound", "ROOT"],
+        ["NOUN", "NOUN"],
+        lemmas=["army", "commander"],
+    )
+    assert resolve(resolver, doc, 1).sector == "MIL"
+
+
+def test_the_owner_of_an_ally_is_not_its_country(resolver):
+    # "Kenya's militia allies in Somalia"
+    doc = phrase(
+        ["Kenya", "'s", "militia", "allies", "in", "Somalia"],
+        [3, 0, 3, 3, 3, 4],
+        ["poss", "case", "compound", "ROOT", "prep", "pobj"],
+        ["PROPN", "PART", "NOUN", "NOUN", "ADP", "PROPN"],
+        lemmas=["Kenya", "'s", "militia", "ally", "in", "Somalia"],
+    )
+    assert resolve(resolver, doc, 3).code == "SOMUAF"
+    # an ordinary possessed noun keeps its owner's country
+    doc = phrase(
+        ["Kenya", "'s", "militia"],
+        [2, 0, 2],
+        ["poss", "case", "ROOT"],
+        ["PROPN", "PART", "NOUN"],
+        lemmas=["Kenya", "'s", "militia"],
+    )
+    assert resolve(resolver, doc, 2).code == "KENUAF"
+
+
+def test_where_a_group_operates_or_is_based_gives_its_country(resolver):
+    for verb, lemma in (("operating", "operate"), ("based", "base")):
+        # "militants operating in Mali", "militants based in Mali"
+        doc = phrase(
+            ["militants", verb, "in", "Mali"],
+            [0, 0, 1, 2],
+            ["ROOT", "acl", "prep", "pobj"],
+            ["NOUN", "VERB", "ADP", "PROPN"],
+            lemmas=["militant", lemma, "in", "Mali"],
+        )
+        assert resolve(resolver, doc, 0).code == "MLIREB", verb
+    # a state actor sent somewhere is not of that place
+    doc = phrase(
+        ["troops", "based", "in", "Mali"],
+        [0, 0, 1, 2],
+        ["ROOT", "acl", "prep", "pobj"],
+        ["NOUN", "VERB", "ADP", "PROPN"],
+        lemmas=["troop", "base", "in", "Mali"],
+    )
+    assert resolve(resolver, doc, 0).country is None
+
+
+def test_former_and_terror_names_in_the_tables(resolver):
+    doc = phrase(
+        ["the", "European", "Economic", "Community"],
+        [3, 3, 3, 3],
+        ["det", "compound", "compound", "ROOT"],
+        ["DET", "PROPN", "PROPN", "PROPN"],
+    )
+    assert resolve(resolver, doc, 3).code == "IGOEUR"
+    doc = phrase(
+        ["a", "terror", "group"],
+        [2, 2, 2],
+        ["det", "compound", "ROOT"],
+        ["DET", "NOUN", "NOUN"],
+        lemmas=["a", "terror", "group"],
+    )
+    assert resolve(resolver, doc, 2).sector == "REB"

@@ -364,3 +364,12 @@ def test_events_do_not_depend_on_the_batch(pipeline: Pipeline, example_results) 
     for article, in_batch in example_results[::5]:
         alone = Pipeline().extract_batch([article])[0]
         assert [e.to_dict() for e in alone] == [e.to_dict() for e in in_batch], article.origin
+
+
+@pytest.mark.slow
+def test_a_stance_names_no_country_of_the_sentence(pipeline: Pipeline) -> None:
+    # "pro-French" is a stance: the sentence is about Mali alone
+    text = "Rebels in Mali rejected an offer from the pro-French president."
+    events = pipeline.extract_batch([Article("s", text, dt.date(1999, 5, 4))])[0]
+    pairs = [(e.source and e.source.code, e.target and e.target.code) for e in events]
+    assert ("MLIREB", "MLIGOV") in pairs, pairs

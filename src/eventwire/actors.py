@@ -71,6 +71,21 @@ _MEMBER_NOUNS = frozenset(
     "leader chief spokesman spokeswoman spokesperson representative official delegate "
     "envoy commander".split()
 )
+# Generic role heads whose group a non-state qualifier names ("rebel commander").
+_GENERIC_ROLES = frozenset(
+    "leader chief commander spokesman spokeswoman spokesperson representative official "
+    "force fighter troop soldier member".split()
+)
+# Sectors that, qualifying a generic role head, decide its sector.
+_NON_STATE_QUALIFIERS = frozenset("REB OPP UAF CRM LAB EDU AGR BUS HLH MED NGO REF".split())
+# Nouns for the other party of a relation: their possessor is not their country.
+_RELATIONAL_NOUNS = frozenset(
+    "ally neighbour neighbor rival enemy foe adversary opponent partner counterpart proxy".split()
+)
+# Verbs of a participle clause that say where a group is: "rebels operating in X".
+_RESIDENCE_VERBS = frozenset("operate base live reside".split())
+# Words that make a following country word a stance, not a nationality ("anti-Syria").
+STANCE_PREFIXES = frozenset({"anti", "pro"})
 # Role nouns for partisans, who share the country of the one they back.
 _FOLLOWER_NOUNS = frozenset("supporter follower sympathiser sympathizer".split())
 _NAME_KEY = re.compile(r"[^a-z0-9]+")
@@ -290,7 +305,11 @@ class ActorResolver:
         tokens = _phrase_tokens(head)
         if not tokens or head.is_punct:
             return None
-        hits = self._scan(tokens, ctx.published)
+        hits = [h for h in self._scan(tokens, ctx.published) if not _stance(h, head.doc)]
+        if head.lemma_.lower() in _RELATIONAL_NOUNS:
+            # "Israel's militia ally": the owner is the other party, not the nationality
+            owned = {t.i for c in head.children if c.dep_ == "poss" for t in c.subtree}
+            hits = [h for h in hits if h.kind not in ("country", "metonym") or h.start not in owned]
         head_hit = next((h for h in hits if h.start <= head.i < h.end), None)
         if head_hit is not None and head_hit.kind == "blocked":
             return None
@@ -315,6 +334,18 @@ class ActorResolver:
             ) or self._of_country(head, ctx.published)
             if home is not None and home != head_hit.country:
                 country, sector = home, sector or "CVL"
+        if (
+            head_hit is not None
+            and head_hit.kind == "sector"
+            and head.lemma_.lower() in _GENERIC_ROLES
+        ):
+            # "rebel commanders", "student leaders": a non-state qualifier says whose
+            qualifier = next(
+                (h for h in reversed(hits) if h.kind == "sector" and h.end <= head_hit.start),
+                None,
+            )
+            if qualifier is not None and qualifier.sector in _NON_STATE_QUALIFIERS:
+                sector = qualifier.sector
         if head_hit is None and head.pos_ == "NOUN" and _adjective_sectors_only(hits, head):
             sector = None  # "official contact", "military aid": an adjective, not an actor
         if country is not None and _ethnic(tokens, hits):
@@ -372,9 +403,9 @@ class ActorResolver:
                         evidence="role",
                     )
         if country is None and org is None and (sector is not None or head.ent_type_ == "PERSON"):
-            country = self._of_country(head, ctx.published) or self._owner_country(
-                head, ctx, _depth
-            )
+            country = self._of_country(
+                head, ctx.published, local=sector in LOCAL_SECTORS
+            ) or self._owner_country(head, ctx, _depth)
         if country is None and org is None and not (head_hit is not None and _is_definite(head)):
             country = self._speaker_country(head, sector, ctx, _depth)
 
@@ -534,10 +565,21 @@ class ActorResolver:
                     return actor
         return None
 
-    def _of_country(self, head: Token, day: dt.date) -> str | None:
-        """'the president of France', 'rebels in the Ivory Coast', 'officials in Kabul'."""
-        for child in head.children:
-            if child.dep_ != "prep" or child.lower_ not in ("of", "in", "from"):
+    def _of_country(self, head: Token, day: dt.date, *, local: bool = False) -> str | None:
+        """'the president of France', 'rebels in the Ivory Coast', 'officials in Kabul'.
+
+        With ``local`` (non-state sectors) also where the group operates or is based."""
+        preps = [c for c in head.children if c.dep_ == "prep"]
+        if local:  # "guerrillas operating in Macedonia", "a group based in Trinidad"
+            preps += [
+                p
+                for acl in head.children
+                if acl.dep_ == "acl" and acl.lemma_.lower() in _RESIDENCE_VERBS
+                for p in acl.children
+                if p.dep_ == "prep" and p.lower_ in ("in", "from")
+            ]
+        for child in preps:
+            if child.lower_ not in ("of", "in", "from"):
                 continue
             for pobj in child.children:
                 if pobj.dep_ != "pobj":
@@ -675,6 +717,19 @@ def _reporting_speaker(pronoun: Token) -> Token | None:
     if number == "sing" and plural:
         return None
     return speaker
+
+
+def stance_prefix(tok: Token) -> bool:
+    """The token is preceded by "anti-"/"pro-": "an anti-Syria journalist" is no Syrian."""
+    doc, i = tok.doc, tok.i - 1
+    if i >= 0 and doc[i].text in ("-", "–"):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in STANCE_PREFIXES
+
+
+def _stance(hit: _Hit, doc: Doc) -> bool:
+    """A country or capital hit that names a stance ("pro-Russian"), not a nationality."""
+    return hit.kind in ("country", "metonym") and stance_prefix(doc[hit.start])
 
 
 def _ethnic(tokens: Sequence[Token], hits: Sequence[_Hit]) -> bool:

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from eventwire import CODER_VERSION
 from eventwire.actor_tables import load_actor_tables
-from eventwire.actors import ActorResolver, DocumentActors, UserActor, localise
+from eventwire.actors import ActorResolver, DocumentActors, UserActor, localise, stance_prefix
 from eventwire.config import Settings
 from eventwire.errors import EventwireError
 from eventwire.events import Candidate, EventFinder, event_date
@@ -381,6 +381,8 @@ def domestic(events: list[Event], sent: Span) -> list[Event]:
     for ent in sent.ents:
         if ent.start > 0 and sent.doc[ent.start - 1].lower_ == "ethnic":
             continue  # "ethnic Albanians": a people, not a state
+        if stance_prefix(sent.doc[ent.start]):
+            continue  # "anti-Syria", "pro-Russian": a stance, not a nationality
         if ent.label_ in ("GPE", "NORP", "LOC"):
             iso3 = tables.country(ent.text) or (tables.metonym(ent.text) or (None,))[0]
             if iso3:
