@@ -359,3 +359,52 @@ def test_act_asked_for_in_a_for_clause_is_not_coded(pipeline, text):
 def test_pushing_for_is_an_appeal(pipeline):
     events = _coded(pipeline, "The Kenyan government has pushed for reforms of the courts.")
     assert [c for _, c, _ in events] == ["020"], events
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "source", "cameo", "target"),
+    [
+        # the verb that performs an event noun carries its recipient
+        (
+            "Sweden and Finland delivered their yearly donations to Palestinians.",
+            "SWE",
+            "070",
+            "PSE",
+        ),
+        # a party inside a participle on the object: aimed at, else made by
+        ("Argentina lifted the travel restrictions imposed on Bolivia.", "ARG", "081", "BOL"),
+        ("The tribunal dismissed the appeal filed by Mexico.", "MEXJUD", "120", "MEX"),
+        # returning looted goods is returning property
+        ("The Dutch police returned four stolen statues to Egypt.", "NLDCOP", "0842", "EGY"),
+        ("The army gives medical equipment to Honduras.", "HNDMIL", "072", "HND"),
+        ("Norway gave 30 million euros to Mali.", "NOR", "071", "MLI"),
+    ],
+)
+def test_targets_found_through_carriers(pipeline, text, source, cameo, target) -> None:  # type: ignore[no-untyped-def]
+    assert (source, cameo, target) in _coded(pipeline, text)
+
+
+@pytest.mark.slow
+def test_named_uncoded_recipient_is_the_target(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # a named person after "to" is kept though the tables do not know them
+    events = coded(pipeline, "Chile granted political asylum to Marta Quispe.")
+    assert [(e.cameo, e.target.text if e.target else None) for e in events] == [
+        ("075", "Marta Quispe")
+    ]
+
+
+@pytest.mark.slow
+def test_moved_group_is_never_the_target(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # with no recipient named, the troops sent stay no party
+    assert _coded(pipeline, "Ghana sent 200 troops to the border.") == [("GHA", "150", None)]
+
+
+@pytest.mark.slow
+def test_declining_to_comment_is_coded(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # "declined to comment": the infinitive stands in for the object (a statement, 011)
+    from eventwire.pipeline import Pipeline
+
+    with_statements = Pipeline(pipeline.settings, include_statements=True)
+    found = _coded(with_statements, "The Chilean foreign ministry declined to comment on it.")
+    assert ("CHLGOV", "011", None) in found

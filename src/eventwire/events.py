@@ -262,7 +262,7 @@ class EventFinder:
                 src_actors = _resolve_targets(agents, actors) or src_actors
             tgt_actors: list[Actor] = []
             partner = False  # the target is a partner: "talks with X"
-            theme: tuple[list[Actor], bool] | None = None
+            moved = False  # a moved group was passed over
             for option in target_options:  # the first argument position with a coded actor
                 found = _resolve_targets(_with_conjuncts(option), actors)
                 if "@place" in pattern.objects:  # "captured Palmyra": the place's country
@@ -274,17 +274,18 @@ class EventFinder:
                         and option.dep_ in ("dobj", "obj")
                         and option.head.i == tok.i
                     )
-                    if theme is None and _theme(option, found, tok, pattern.cameo):
+                    if not moved and _theme(option, found, tok, pattern.cameo):
                         # "sent 300 troops to Mali", "withdrew its forces from X": what is
-                        # moved is no party; a named recipient or origin further on is
-                        theme = (found, with_)
+                        # moved is no party, even when no recipient or origin is named
+                        # ("sent 200 troops to the border"); one further on is
+                        moved = True
                         continue
                     tgt_actors, partner = found, with_
                     break
-                if option is target_options[0] and _named_party(option, found):
-                    tgt_actors = found  # a named but uncoded party, kept unless a coded one follows
-            if theme is not None and not any(a.code for a in tgt_actors):
-                tgt_actors, partner = theme
+                if not tgt_actors and _named_party(option, found):
+                    # a named but uncoded party ("granted asylum to <name>"), kept unless a
+                    # coded one follows
+                    tgt_actors = found
             if not tgt_actors and cameo[:2] not in VENUE_ROOTS:
                 # "declared a ceasefire in Idlib", "condemned attacks in Tehran": with no
                 # party named, the place the act is aimed at
@@ -345,6 +346,9 @@ class EventFinder:
         obj = _object(tok)
         preps = _preps(tok) | _preps(obj)
         objects: list[str | None] = [None]
+        if obj is None:
+            # "declined to comment": with no object, the infinitive is what is declined
+            objects += [c.lemma_.lower() for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i]
         if obj is not None:
             objects = [obj.lemma_.lower(), obj.lower_]
             objects += [c.lemma_.lower() for c in obj.children if c.dep_ in ("conj", "compound")]
@@ -460,7 +464,8 @@ class EventFinder:
             source = _subject(head.head)
         preps = ((pattern.prep,) if pattern.prep else ()) + TARGET_PREPS + ("of", "for")
         options = [_prep_object(tok, prep) for prep in preps]
-        if head.lemma_.lower() in LIGHT_VERBS and tok.dep_ in ("dobj", "obj"):
+        if head.lemma_.lower() in PERFORMING_VERBS and tok.dep_ in ("dobj", "obj"):
+            # "held talks with X", "provided donations to X": the verb carries the party
             options += [_prep_object(head, prep) for prep in TARGET_PREPS]
         options.append(_prep_object(tok, "between"))  # "a mediation effort between A and B"
         return _with_conjuncts(source), _nested([o for o in options if o is not None])
@@ -1099,8 +1104,15 @@ def _nested(options: list[Token]) -> list[Token]:
     for option in options:
         if option.pos_ != "NOUN" or option.ent_type_ in _ACTOR_ENTS:
             continue
-        for prep in NESTED_PREPS:
-            inner = _prep_object(option, prep)
+        inners = [_prep_object(option, prep) for prep in NESTED_PREPS]
+        for part in option.children:
+            if part.dep_ == "acl" and part.tag_ == "VBN":
+                # "lifted sanctions imposed on X", "rejected a proposal submitted by Y": the
+                # party the thing was aimed at, else the one who made it
+                inners += [_prep_object(part, prep) for prep in ("on", "against", "to")]
+                agent = next((c for c in part.children if c.dep_ == "agent"), None)
+                inners.append(_pobj(agent) if agent is not None else None)
+        for inner in inners:
             if inner is not None and inner.i not in seen:
                 seen.add(inner.i)
                 extra.append(inner)
