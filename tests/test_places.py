@@ -248,7 +248,7 @@ def test_dev_set_figures(nlp) -> None:  # type: ignore[no-untyped-def]
     # The clause-scene rule traded 0.05 precision for 0.10 recall.
     assert s["sentences"] > 3500
     assert s["precision"] >= 0.78
-    assert s["recall"] >= 0.66
+    assert s["recall"] >= 0.67
     assert s["f1"] >= 0.72
     assert s["abstention_accuracy"] >= 0.91
 
@@ -382,3 +382,97 @@ def test_a_gapped_participle_read_as_a_noun_shares_the_place(nlp) -> None:  # ty
     text = "Two policemen were shot and many others injured at a checkpoint in Peshawar."
     p = _place(nlp, text, "shot")
     assert p is not None and p.text == "Peshawar" and p.country == "PAK"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        (
+            "A bomb exploded in Kenya's capital on Sunday, wounding four people.",
+            "exploded",
+            "Kenya",
+        ),
+        ("Navy boats will patrol Somalia's northern coast next month.", "patrol", "Somalia"),
+        ("Troops patrolled the streets of Freetown's east end on Monday.", "patrolled", "Freetown"),
+        ("Dozens of militants died during Ramadi's recapture last spring.", "died", "Ramadi"),
+    ],
+)
+def test_the_owner_of_a_part_of_a_territory_is_the_place(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("Protesters gathered outside Britain's embassy on Friday.", "gathered"),
+        ("Dozens were killed during Russia's capture of the port.", "killed"),
+        ("Police arrested two men during the Olympic Games.", "arrested"),
+        ("Rebels fighting for the Islamic State have killed two soldiers.", "killed"),
+    ],
+)
+def test_owners_of_institutions_and_captors_are_no_places(nlp, text, trigger) -> None:  # type: ignore[no-untyped-def]
+    assert _place(nlp, text, trigger) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        (
+            "Government forces resumed their offensive in Libya's second city, Benghazi.",
+            "resumed",
+            "Benghazi",
+        ),
+        (
+            "Government troops pushed their advance in the capital, Mogadishu, on Friday.",
+            "pushed",
+            "Mogadishu",
+        ),
+    ],
+)
+def test_a_name_in_apposition_to_a_place_noun_is_the_place(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Gunmen stormed the village of Karamba as farmers were harvesting crops, killing 12 "
+            "people.",
+            "Karamba",
+        ),
+        (
+            "A bomber struck a Kabul restaurant as diners watched a match, killing nine people.",
+            "Kabul",
+        ),
+    ],
+)
+def test_a_participle_after_an_as_clause_inherits_the_main_clause(nlp, text, name) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, "killing")
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        ("A sniper shot three farmers working in a field near Hebron on Monday.", "shot", "Hebron"),
+        ("Rebels fighting in the hills of Kivu have killed two soldiers.", "killed", "Kivu"),
+        (
+            "Fifteen fighters were killed during the assault on the town of Sirte.",
+            "killed",
+            "Sirte",
+        ),
+    ],
+)
+def test_where_a_participant_is_doing_something_and_the_event_it_happened_during(  # type: ignore[no-untyped-def]
+    nlp, text, trigger, name
+) -> None:
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name

@@ -53,6 +53,8 @@ _LOC_PREPS = frozenset(
 _SCENE_PREPS = frozenset("in at near outside inside across around throughout over".split())
 # Subordinators of a clause that happens at another time, so possibly somewhere else.
 _OTHER_TIME_MARKS = frozenset("after before since until till once because although".split())
+# Subordinators of a clause that happens at the same time as its main clause.
+_SCENE_MARKS = frozenset("as when while".split())
 # Words whose "to" phrase is where the event happens ("a visit to Seoul").
 _MOTION_LEMMAS = frozenset(
     (
@@ -103,6 +105,7 @@ _RELATIVE_ADVERBS = frozenset(
 # Labels a name may carry and still be taken as a place when grammar puts it where places go.
 _LOOSE_LABELS = frozenset({"", "PERSON", "ORG", "PRODUCT", "EVENT"})
 _GATED_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP"})
+_BODY_LABELS = frozenset({"ORG", "NORP"})
 _NON_PLACE_LABELS = frozenset(
     {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LAW"}
 )
@@ -516,6 +519,43 @@ def _places_under(
             if not place_head and best is not None and best.kind == "country":
                 continue  # "U.S. troops", "a Chinese-made ..."; nationality, not place
             modifier_hits.append(hit)
+    # "Syria's largest city, Aleppo": a name in apposition to a place noun is that place.
+    appos_hits: list[Hit] = []
+    if place_head and not modifier_hits:
+        for child in head.children:
+            sub = _proper_chunk(child) if child.dep_ == "appos" else None
+            # not a bracketed gloss ("the bridge (ROB)") nor a body ("the countryside,
+            # the Islamic State ...")
+            bracketed = (
+                sub is not None and sub[0].start > 0 and sub[0].doc[sub[0].start - 1].text == "("
+            )
+            if (
+                sub is not None
+                and child.i > head.i
+                and not bracketed
+                and sub[1] not in _BODY_LABELS
+            ):
+                hit = _accept(sub[0], sub[1], context, gaz, True)
+                if hit is not None:
+                    appos_hits.append(hit)
+    if appos_hits:
+        return [*appos_hits, *of_hits, *modifier_hits, *other]
+    # "in Liberia's capital", "patrolled Sri Lanka's west coast": the owner of a part of
+    # a territory is its place; a known place only ("the army's positions" is no place).
+    # "X's liberation", "X's fall": the owner of a territorial event without an "of"
+    # phrase is the territory ("Russia's capture of Crimea" names the captor).
+    taken = head.lemma_ in _TAKING_NOUNS and not any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in head.children
+    )
+    if head.lemma_ in _TERRITORY_NOUNS or taken:
+        for child in head.children:
+            if child.dep_ == "poss":
+                sub = _proper_chunk(child)
+                if sub is None:
+                    continue
+                owner = _accept(sub[0], sub[1], context, gaz)
+                if owner is not None and gaz.best(owner[0].text, context) is not None:
+                    modifier_hits.append(owner)
     if of_hits and modifier_hits and _names_the_noun(modifier_hits[0][0], head):
         # "the East Ghouta region of rural Damascus", "the Al-Midan district of Damascus":
         # the name before the noun is the noun's own, the "of" place contains it.
@@ -536,6 +576,28 @@ _REGION_NOUNS = frozenset(
         "region governorate province state county oblast prefecture territory countryside "
         "district area valley enclave municipality zone"
     ).split()
+)
+
+
+# Parts of a territory whose owner ("Liberia's capital", "Aleppo's eastern districts") is
+# the place; institutions ("Britain's embassy") are not.
+_TERRITORY_NOUNS = (
+    _REGION_NOUNS
+    | _RELATIONAL_NOUNS
+    | frozenset(
+        (
+            "capital city town village border borders frontier coast coastline heartland street "
+            "neighborhood neighbourhood quarter suburb island port sea waters seawaters gulf bay "
+            "peninsula desert hills mountains countryside areas districts provinces regions "
+            "cities towns villages neighborhoods neighbourhoods end"
+        ).split()
+    )
+)
+
+
+# Events that take a territory, whose possessor is the territory when no "of" follows.
+_TAKING_NOUNS = frozenset(
+    "liberation capture recapture fall siege occupation encirclement storming".split()
 )
 
 
@@ -571,6 +633,10 @@ def _prep_places(
         objs: list[Token] = []
         if child.dep_ == "prep" and (word in _LOC_PREPS or (motion and word == "to")):
             objs = _prep_objects(child)
+        elif child.dep_ == "prep" and word == "during":
+            # the place of the event the trigger happened during: "killed during an
+            # attack in X", "during X's liberation" (never a name: "during the Games")
+            objs = [o for o in _prep_objects(child) if o.pos_ == "NOUN"]
         elif child.dep_ in ("advmod", "npadvmod") and word in _RELATIVE_ADVERBS:
             for prep in child.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("of", "from", "to"):
@@ -602,6 +668,12 @@ def _anchors(trigger: Token) -> tuple[list[Token], list[Token]]:
         and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in trigger.children)
     ):
         inherited.append(head)
+        # The parser often hangs a participle on a "when"/"as"/"while" clause that it
+        # follows ("stormed X as residents prayed, killing 39"): the main clause too.
+        if head.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in _SCENE_MARKS for c in head.children
+        ):
+            inherited.append(head.head)
     return own, inherited
 
 
@@ -857,6 +929,10 @@ def _places_under_participant(
                     for obj in prep.children:
                         if obj.dep_ == "pobj":
                             found.extend(_places_under(obj, context, gaz, 1, True))
+        elif child.dep_ == "acl" and child.tag_ == "VBG" and child.i > noun.i:
+            # "masked men firing guns in X", "pirates operating along X": where the
+            # participant is, as its participle says
+            found.extend(_prep_places(child, context, gaz, motion=False))
         elif depth < 2 and child.dep_ in ("appos", "conj", "oprd") and child.pos_ == "NOUN":
             # "the army's villages of X", "the army ... and its positions at X"
             found.extend(_places_under_participant(child, context, gaz, depth + 1))
