@@ -408,3 +408,20 @@ def test_declining_to_comment_is_coded(pipeline) -> None:  # type: ignore[no-unt
     with_statements = Pipeline(pipeline.settings, include_statements=True)
     found = _coded(with_statements, "The Chilean foreign ministry declined to comment on it.")
     assert ("CHLGOV", "011", None) in found
+
+
+@pytest.mark.slow
+def test_participle_joined_to_an_active_verb_is_active(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # "Doctors from a charity donated and delivered ...": the parser hangs the verbs on
+    # "charity" as a reduced relative; the finite conjunct shows they are active
+    text = "Doctors from a French charity donated and delivered $20,000 worth of medicine to a hospital in Haiti."
+    events = coded(pipeline, text)
+    assert any(
+        e.cameo.startswith("07") and e.source and e.source.code.startswith("FRA") for e in events
+    )
+
+
+@pytest.mark.slow
+def test_delivering_goods_is_aid(pipeline) -> None:  # type: ignore[no-untyped-def]
+    events = coded(pipeline, "Japan delivered goods to flood victims in Pakistan.")
+    assert any(e.cameo.startswith("07") and e.source and e.source.code == "JPN" for e in events)

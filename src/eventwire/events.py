@@ -957,7 +957,10 @@ def _subject(tok: Token) -> Token | None:
             or (
                 node.dep_ == "acl"
                 and node.tag_ == "VBN"
-                and any(c.dep_ in ("dobj", "obj") for c in node.children)
+                and (
+                    any(c.dep_ in ("dobj", "obj") for c in node.children)
+                    or any(_active_conj(c) for c in node.children)
+                )
             )
         ):
             # "A bomb killed 20 pilgrims" parsed as a reduced relative ("a bomb [that was]
@@ -966,6 +969,16 @@ def _subject(tok: Token) -> Token | None:
         else:
             return None
     return None
+
+
+def _active_conj(tok: Token) -> bool:
+    """A coordinated verb that is plainly active ("donated and delivered aid"): a finite
+    past form or one with its own object, so the participle it joins is active too."""
+    return (
+        tok.dep_ == "conj"
+        and tok.pos_ == "VERB"
+        and (tok.tag_ == "VBD" or any(c.dep_ in ("dobj", "obj") for c in tok.children))
+    )
 
 
 def _entity_tokens(tok: Token) -> list[Token]:
