@@ -373,3 +373,23 @@ def test_a_stance_names_no_country_of_the_sentence(pipeline: Pipeline) -> None:
     events = pipeline.extract_batch([Article("s", text, dt.date(1999, 5, 4))])[0]
     pairs = [(e.source and e.source.code, e.target and e.target.code) for e in events]
     assert ("MLIREB", "MLIGOV") in pairs, pairs
+
+
+@pytest.mark.slow
+def test_a_currency_names_no_second_country(pipeline: Pipeline) -> None:
+    # "US $" is a currency: the sentence still names only Kenya, so the minister is Kenyan
+    text = (
+        "Opposition lawmakers accused the finance minister of wasting US $20 million "
+        "on a Kenyan railway project."
+    )
+    events = pipeline.extract_batch([Article("c", text, dt.date(2003, 1, 8))])[0]
+    codes = {a.country for e in events for a in (e.source, e.target) if a is not None}
+    assert codes == {"KEN"}
+
+
+@pytest.mark.slow
+def test_radicals_in_a_one_country_sentence_are_of_that_country(pipeline: Pipeline) -> None:
+    text = "Islamist radicals demanded the resignation of the Tunisian prime minister."
+    events = pipeline.extract_batch([Article("r", text, dt.date(2003, 1, 8))])[0]
+    sources = [e.source for e in events if e.source is not None and e.source.sector == "RAD"]
+    assert sources and all(s.code == "TUNRAD" for s in sources)

@@ -364,7 +364,9 @@ def arrival_place(cand: Candidate, published, context: tuple[str, ...]) -> Place
 #: Sectors of actors that act inside their own country ("rebels", "police", "the
 #: opposition"); an actor of one of these sectors, of unstated nationality, in a
 #: sentence about one country belongs to it.
-DOMESTIC_SECTORS = frozenset("OPP REB COP JUD LEG PTY CVL REF LAB EDU AGR HLH BUS CRM MED".split())
+DOMESTIC_SECTORS = frozenset(
+    "OPP REB COP JUD LEG PTY CVL REF LAB EDU AGR HLH BUS CRM MED RAD".split()
+)
 _STATE_SECTORS = frozenset({"GOV", "MIL"})
 
 
@@ -384,6 +386,8 @@ def domestic(events: list[Event], sent: Span) -> list[Event]:
         if stance_prefix(sent.doc[ent.start]):
             continue  # "anti-Syria", "pro-Russian": a stance, not a nationality
         if ent.label_ in ("GPE", "NORP", "LOC"):
+            if _currency(ent):
+                continue  # "US $50 million": a currency, not a party
             iso3 = tables.country(ent.text) or (tables.metonym(ent.text) or (None,))[0]
             if iso3:
                 countries.add(iso3)
@@ -397,6 +401,13 @@ def domestic(events: list[Event], sent: Span) -> list[Event]:
         return events
     (country,) = countries
     return [_domestic_event(e, country) for e in events]
+
+
+def _currency(ent: Span) -> bool:
+    """A country abbreviation qualifying an amount ("US $50 million", "US$ 3 bn") is a
+    currency, which says nothing about who takes part."""
+    nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return nxt is not None and (nxt.is_currency or nxt.ent_type_ == "MONEY")
 
 
 def _domestic_event(event: Event, country: str) -> Event:
