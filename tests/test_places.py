@@ -8,7 +8,8 @@ import pytest
 
 from eventwire import places
 from eventwire.errors import DataFileError, EvaluationError
-from eventwire.places import fold, load_gazetteer, resolve_place, score_locations
+from eventwire.evaluate.place_attachment import score_locations
+from eventwire.places import fold, load_gazetteer, resolve_place
 
 GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "gold" / "event_location_dev.jsonl"
 
