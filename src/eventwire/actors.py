@@ -72,14 +72,13 @@ _MEMBER_NOUNS = frozenset(
     "envoy commander".split()
 )
 # Generic role heads whose group a non-state qualifier names ("rebel commander").
-_GENERIC_ROLES = frozenset(
-    "leader chief commander spokesman spokeswoman spokesperson representative official "
+_GENERIC_ROLES = (_MEMBER_NOUNS - {"delegate", "envoy"}) | frozenset(
     "force fighter troop soldier member".split()
 )
 # Sectors that, qualifying a generic role head, decide its sector.
 _NON_STATE_QUALIFIERS = frozenset("REB OPP UAF CRM LAB EDU AGR BUS HLH MED NGO REF".split())
 # Nouns for the other party of a relation: their possessor is not their country.
-_RELATIONAL_NOUNS = frozenset(
+RELATIONAL_NOUNS = frozenset(
     "ally neighbour neighbor rival enemy foe adversary opponent partner counterpart proxy".split()
 )
 # Verbs of a participle clause that say where a group is: "rebels operating in X".
@@ -306,7 +305,7 @@ class ActorResolver:
         if not tokens or head.is_punct:
             return None
         hits = [h for h in self._scan(tokens, ctx.published) if not _stance(h, head.doc)]
-        if head.lemma_.lower() in _RELATIONAL_NOUNS:
+        if head.lemma_.lower() in RELATIONAL_NOUNS:
             # "Israel's militia ally": the owner is the other party, not the nationality
             owned = {t.i for c in head.children if c.dep_ == "poss" for t in c.subtree}
             hits = [h for h in hits if h.kind not in ("country", "metonym") or h.start not in owned]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from eventwire.actor_tables import load_actor_tables
-from eventwire.actors import REPORTING_VERBS, DocumentActors, reporting_verb
+from eventwire.actors import RELATIONAL_NOUNS, REPORTING_VERBS, DocumentActors, reporting_verb
 from eventwire.dates import resolve_date
 from eventwire.lexicon import Lexicon, Pattern
 from eventwire.models import Actor, EventDate
@@ -93,10 +93,9 @@ FUTURE_AUX = frozenset("will shall 'll would wo".split())
 TARGET_PREPS = ("with", "against", "to", "on", "toward", "towards", "into", "at", "upon")
 STATEMENT_ROOTS = frozenset({"01"})
 # People defined by their relation to an owner: "the US's partners" are not the US.
-RELATIONAL_NOUNS = frozenset(
-    "partner ally neighbour neighbor friend rival enemy foe counterpart adversary opponent "
-    "competitor supporter critic client proxy".split()
-)
+# actors.RELATIONAL_NOUNS, plus some that resolve by rules of their own as actors
+# ("supporters of X").
+OWNED_PARTIES = RELATIONAL_NOUNS | frozenset("friend competitor supporter critic client".split())
 # Acts two conjoined subjects do with each other ("A and B met / agreed / cooperate").
 MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 #: Roots whose "with" partner does the same act ("met with", "signed a deal with",
@@ -860,7 +859,7 @@ def _resolve_targets(tokens: Sequence[Token], actors: DocumentActors) -> list[Ac
             out.extend(found)
             continue
         actor = found[0] if found else None
-        if (actor is None or not actor.code) and tok.lemma_.lower() not in RELATIONAL_NOUNS:
+        if (actor is None or not actor.code) and tok.lemma_.lower() not in OWNED_PARTIES:
             owner = next(
                 (
                     c
