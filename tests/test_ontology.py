@@ -80,12 +80,16 @@ def test_spot_checks(onto, code, label_word, goldstein, quad, plover, mode):
     assert entry.plover_mode == mode
 
 
-def test_statements_and_appeals_have_no_plover_type(onto):
+def test_statements_have_no_plover_type_and_appeals_are_requests(onto):
     for entry in onto:
-        if entry.root in ("01", "02"):
+        if entry.root == "01":
             assert entry.plover is None and entry.plover_mode is None, entry.code
         else:
             assert entry.plover in PLOVER_TYPES, entry.code
+        if entry.root == "02":
+            assert entry.plover == "REQUEST", entry.code
+            # an appeal takes the mode of the demand for the same thing (1xx for 02x)
+            assert entry.plover_mode == onto.get("10" + entry.code[2:]).plover_mode, entry.code
 
 
 def test_quad_classes_follow_gdelt_root_ranges(onto):
