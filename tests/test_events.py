@@ -238,6 +238,8 @@ def test_reduced_relatives_give_violence_only(pipeline) -> None:  # type: ignore
             "03",
             None,
         ),
+        # a sworn attack is a threat of force, not yet an attack
+        ("Syrian rebels swore to attack the army's bases.", "SYRREB", "138", None),
     ],
 )
 def test_performers_of_event_nouns_and_intents(pipeline, text, source, cameo, target):
@@ -425,3 +427,54 @@ def test_participle_joined_to_an_active_verb_is_active(pipeline) -> None:  # typ
 def test_delivering_goods_is_aid(pipeline) -> None:  # type: ignore[no-untyped-def]
     events = coded(pipeline, "Japan delivered goods to flood victims in Pakistan.")
     assert any(e.cameo.startswith("07") and e.source and e.source.code == "JPN" for e in events)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "source", "root", "target"),
+    [
+        # a protest is aimed at whom its demand addresses
+        (
+            "Thousands of Kenyan nurses marched through Nairobi to demand higher pay from "
+            "the Kenyan government.",
+            "KENHLH",
+            "14",
+            "KENGOV",
+        ),
+        (
+            "Chilean students continued their hunger strike to demand the resignation of "
+            "the Chilean education minister.",
+            "CHLEDU",
+            "14",
+            "CHLGOV",
+        ),
+        # a threat is aimed at whom its condition names, or where the threatened act is
+        (
+            "Iran threatened to leave the talks if the European Union imposes new sanctions.",
+            "IRN",
+            "13",
+            "IGOEUR",
+        ),
+        ("Hezbollah threatened to launch new raids in Israel.", "LBNREB", "13", "ISR"),
+        # unclaimed violence is by unidentified armed forces of the country where it happened
+        ("A car bomb killed three policemen in Kirkuk on Friday.", "IRQUAF", "19", "IRQCOP"),
+        ("Two Malian soldiers were killed by a landmine near Gao.", "MLIUAF", "19", "MLIMIL"),
+    ],
+)
+def test_protest_threat_and_unclaimed_violence_parties(pipeline, text, source, root, target):
+    found = _coded(pipeline, text)
+    assert any(s == source and c.startswith(root) and t == target for s, c, t in found), found
+
+
+@pytest.mark.slow
+def test_unclaimed_violence_without_a_country_keeps_no_source(pipeline):
+    events = [
+        e for e in coded(pipeline, "Two men were shot dead on Sunday.") if e.cameo_root >= "18"
+    ]
+    assert events and all(e.source is None for e in events)
+    inferred = [
+        e.source
+        for e in coded(pipeline, "A roadside bomb killed a soldier near Kandahar.")
+        if e.source is not None and e.source.sector == "UAF"
+    ]
+    assert inferred and inferred[0].text == "" and inferred[0].evidence == "inferred"

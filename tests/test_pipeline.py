@@ -138,7 +138,10 @@ def _actor_problems(article: Article, events: list[Event]) -> list[str]:
             if actor is None:
                 continue
             assert isinstance(actor, Actor)
-            if actor.start is None or actor.end is None:
+            if actor.evidence == "inferred":  # unidentified attackers: no words in the text
+                if actor.text or actor.start is not None:
+                    out.append(f"inferred {actor.code} has text {actor.text!r} or offsets")
+            elif actor.start is None or actor.end is None:
                 out.append(f"{actor.text!r} has no offsets")
             elif article.text[actor.start : actor.end] != actor.text:
                 shown = article.text[actor.start : actor.end]

@@ -46,7 +46,7 @@ PARTICIPATION = frozenset(
 # Heads that turn an embedded act into a plan or intent ("ready to resume talks").
 INTENT_HEADS = frozenset(
     "plan intend want wish aim hope seek prepare ready willing eager expect decide "
-    "agree promise pledge vow offer propose try attempt going set prepared poised "
+    "agree promise pledge vow swear offer propose try attempt going set prepared poised "
     "determined due scheduled".split()
 )
 # Heads under which an embedded act did not happen as stated.
@@ -127,6 +127,7 @@ DEMAND_CODE = "10"
 # Roots of asking that a protest voices ("marched demanding", "staged rallies to demand").
 VOICED_ROOTS = frozenset({"02", "10"})
 PROTEST_ROOT = "14"
+THREAT_ROOT = "13"
 # Roots whose "over"/"about"/"against"/"of" noun is what is complained or protested
 # about ("complained over Israeli raids", "in protest of the refusal"): the topic.
 TOPIC_ROOTS = frozenset({"11", "14"})
@@ -321,8 +322,18 @@ class EventFinder:
             if c.cameo[:2] == PROTEST_ROOT and c.noun and c.trigger.dep_ in ("dobj", "obj")
         }
         if protests:
-            # "marched demanding reforms": the demand is what the protest says, one event
-            out = [c for c in out if not _voiced_by_protest(c, protests)]
+            # "marched demanding reforms": the demand is what the protest says, one event;
+            # whom it addresses is whom the protest is aimed at ("staged rallies to demand
+            # reforms by the government")
+            addressees: dict[int, Actor] = {}
+            kept = []
+            for c in out:
+                node = _voiced_by_protest(c, protests)
+                if node is None:
+                    kept.append(c)
+                elif c.target is not None and c.target.code:
+                    addressees.setdefault(node, c.target)
+            out = [_aimed(c, addressees) for c in kept]
         return out
 
     # -- matching ------------------------------------------------------------------------
@@ -430,6 +441,9 @@ class EventFinder:
             elif child.dep_ == "ccomp" or child.i == getattr(_for_clause(tok), "i", -1):
                 # "demanded that the US cancel ...", "called for Iran to stop": the addressee
                 options.append(next((c for c in child.children if c.dep_ == "nsubj"), None))
+        if pattern.cameo[:2] == THREAT_ROOT:
+            # "threatened to walk out if the US goes ahead": who is to meet the condition
+            options += _condition_subjects(tok)
         return sources, _nested([o for o in options if o is not None])
 
     def _noun_arguments(self, tok: Token, pattern: Pattern) -> tuple[list[Token], list[Token]]:
@@ -610,20 +624,35 @@ def _topic(noun: Token, topics: set[int]) -> bool:
     return phrase.head.head.i in topics and phrase.head.head.i != noun.i
 
 
-def _voiced_by_protest(cand: Candidate, protests: set[int]) -> bool:
-    """A demand or appeal made through a protest of the same performer: "demonstrated
-    calling for independence", "staged rallies to demand reforms", "rioted, joining
-    demonstrators in demanding a vote". The protest is the event; CAMEO codes it 14."""
+def _voiced_by_protest(cand: Candidate, protests: set[int]) -> int | None:
+    """The protest through which a demand or appeal is made: "demonstrated calling for
+    independence", "staged rallies to demand reforms", "rioted, joining demonstrators in
+    demanding a vote". The protest is the event; CAMEO codes it 14."""
     if cand.cameo[:2] not in VOICED_ROOTS or cand.noun:
-        return False
+        return None
     node = cand.trigger
     for _ in range(4):
         if node.dep_ not in ("advcl", "xcomp", "ccomp", "pcomp", "prep", "pobj", "acl", "dobj"):
-            return False
+            return None
         node = node.head
         if node.i in protests:
-            return True
-    return False
+            return node.i
+    return None
+
+
+def _aimed(cand: Candidate, addressees: dict[int, Actor]) -> Candidate:
+    """A protest without a party of its own is aimed at whom its demand addresses; that
+    party is better than the place it was held ("blocked roads in Algiers demanding the
+    president's return")."""
+    if cand.cameo[:2] != PROTEST_ROOT:
+        return cand
+    if cand.target is not None and cand.target.code and cand.target.evidence != "place":
+        return cand
+    node = cand.trigger.i if cand.trigger.i in addressees else cand.trigger.head.i
+    target = addressees.get(node)
+    if target is None or (cand.source is not None and target.start == cand.source.start):
+        return cand
+    return replace(cand, target=target)
 
 
 def _charge(clause: Token) -> Token | None:
@@ -1087,9 +1116,26 @@ def _theme(option: Token, found: Sequence[Actor], trigger: Token, cameo: str) ->
     return option.dep_ == "pobj" and option.head.lower_ == "of" and option.head.head.i == trigger.i
 
 
+def _condition_subjects(verb: Token) -> list[Token]:
+    """Subjects of "if"/"unless" clauses on a verb or on the act it embeds."""
+    clauses = [verb] + [c for c in verb.children if c.dep_ == "xcomp"]
+    return [
+        subj
+        for clause in clauses
+        for adv in clause.children
+        if adv.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in adv.children)
+        for subj in adv.children
+        if subj.dep_ in ("nsubj", "nsubjpass")
+    ]
+
+
 def _place_target(tok: Token, noun: bool, actors: DocumentActors) -> list[Actor]:
-    """A named country or city after "in" on the event word or its object."""
+    """A named country or city after "in" on the event word, its object, or the act it
+    plans or refuses ("threatened to resume attacks in Israel")."""
     heads = [tok] if noun else [_object(tok), tok]
+    if not noun:
+        acts = [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+        heads += [h for act in acts for h in (_object(act), act)]
     for head in heads:
         place = _prep_object(head, "in")
         if place is None or place.ent_type_ not in ("GPE", "LOC"):

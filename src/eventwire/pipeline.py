@@ -397,10 +397,30 @@ def domestic(events: list[Event], sent: Span) -> list[Event]:
                 countries.add(actor.country)
         if e.location is not None and e.location.country:
             countries.add(e.location.country)
-    if len(countries) != 1:
-        return events
-    (country,) = countries
-    return [_domestic_event(e, country) for e in events]
+    country = next(iter(countries)) if len(countries) == 1 else None
+    if country is not None:
+        events = [_domestic_event(e, country) for e in events]
+    return [unattributed(e, country) for e in events]
+
+
+#: Violence whose performer the text leaves unnamed ("a roadside bomb killed two
+#: soldiers", "a journalist was killed in a car bomb explosion").
+UNATTRIBUTED_ROOTS = frozenset({"18", "19", "20"})
+
+
+def unattributed(event: Event, sentence_country: str | None = None) -> Event:
+    """Violence without a named performer is by unidentified armed forces (UAF) of the
+    country where it happened (its place, else the sentence's one country), as CAMEO
+    and ICEWS code unclaimed attacks. The actor has no words in the text (empty
+    ``text``) and the evidence ``inferred``; without a country the source stays empty."""
+    if event.source is not None or event.cameo_root not in UNATTRIBUTED_ROOTS:
+        return event
+    place = event.location
+    country = place.country if place is not None and place.country else sentence_country
+    if not country:
+        return event
+    attacker = Actor("", code=f"{country}UAF", country=country, sector="UAF", evidence="inferred")
+    return replace(event, source=attacker)
 
 
 def _currency(ent: Span) -> bool:

@@ -125,8 +125,8 @@ def predicted_spans(g: NerGold, events: Sequence[Event]) -> dict[str, list[Span]
     for e in scored_events(events):
         for role in ROLES:
             actor = getattr(e, role)
-            if actor is None:
-                continue
+            if actor is None or not actor.text:
+                continue  # an inferred actor (unidentified attackers) has no words to mark
             span = actor_span(g, actor)
             if span not in out[role]:
                 out[role].append(span)
