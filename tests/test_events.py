@@ -456,6 +456,19 @@ def test_delivering_goods_is_aid(pipeline) -> None:  # type: ignore[no-untyped-d
             "IGOEUR",
         ),
         ("Hezbollah threatened to launch new raids in Israel.", "LBNREB", "13", "ISR"),
+        # ... or at whom the protest is "in protest against/of"
+        (
+            "Kenyan nurses began a strike in protest against the Kenyan government's new pay cuts.",
+            "KENHLH",
+            "14",
+            "KENGOV",
+        ),
+        # a strike by workers is a walkout, not an armed strike
+        ("Kenyan nurses began a strike on Monday.", "KENHLH", "143", None),
+        # a rejected or accepted proposal is aimed at whom it came from
+        ("Ghana rejected a proposal from Togo for joint border patrols.", "GHA", "12", "TGO"),
+        # a shelled capital is the place and its country, not the government
+        ("Russian artillery shelled Kyiv overnight.", "RUSMIL", "19", "UKR"),
         # unclaimed violence is by unidentified armed forces of the country where it happened
         ("A car bomb killed three policemen in Kirkuk on Friday.", "IRQUAF", "19", "IRQCOP"),
         ("Two Malian soldiers were killed by a landmine near Gao.", "MLIUAF", "19", "MLIMIL"),

@@ -127,6 +127,9 @@ DEMAND_CODE = "10"
 # Roots of asking that a protest voices ("marched demanding", "staged rallies to demand").
 VOICED_ROOTS = frozenset({"02", "10"})
 PROTEST_ROOT = "14"
+STRIKE_CODE, LABOUR_STRIKE_CODE = "190", "143"
+#: Sectors whose "strike" is a walkout, not an armed attack.
+CIVIL_STRIKERS = frozenset("LAB HLH EDU CVL BUS AGR OPP MED REF".split())
 THREAT_ROOT = "13"
 # Roots whose "over"/"about"/"against"/"of" noun is what is complained or protested
 # about ("complained over Israeli raids", "in protest of the refusal"): the topic.
@@ -260,6 +263,9 @@ class EventFinder:
             if not any(a.code for a in src_actors):
                 agents = [t for t in sources if t.lemma_.lower() in self._instrument_lemmas]
                 src_actors = _resolve_targets(agents, actors) or src_actors
+            if noun and cameo == STRIKE_CODE and tok.lemma_.lower() == "strike":
+                if any(a.sector in CIVIL_STRIKERS for a in src_actors):
+                    cameo = LABOUR_STRIKE_CODE  # "nurses began a strike": a walkout
             tgt_actors: list[Actor] = []
             partner = False  # the target is a partner: "talks with X"
             moved = False  # a moved group was passed over
@@ -267,6 +273,8 @@ class EventFinder:
                 found = _resolve_targets(_with_conjuncts(option), actors)
                 if "@place" in pattern.objects:  # "captured Palmyra": the place's country
                     found = _place_actors(found, option)
+                elif cameo[:2] in VIOLENCE_ROOTS:
+                    found = _struck_city(found, option)
                 if any(a.code for a in found):
                     with_ = (option.dep_ == "pobj" and option.head.lower_ == "with") or (
                         not noun
@@ -333,8 +341,37 @@ class EventFinder:
                     kept.append(c)
                 elif c.target is not None and c.target.code:
                     addressees.setdefault(node, c.target)
-            out = [_aimed(c, addressees) for c in kept]
+            out = [self._protested(_aimed(c, addressees), actors) for c in kept]
         return out
+
+    def _protested(self, cand: Candidate, actors: DocumentActors) -> Candidate:
+        """A protest held "in protest against/of X" is aimed at X, or at whoever X
+        belongs to ("in protest of the government's refusal")."""
+        if cand.cameo[:2] != PROTEST_ROOT or (cand.target is not None and cand.target.code):
+            return cand
+        verbs = [cand.trigger, cand.trigger.head] if cand.noun else [cand.trigger]
+        phrases = [
+            obj
+            for verb in verbs
+            for prep in verb.children
+            if prep.dep_ == "prep" and prep.lower_ == "in"
+            for obj in prep.children
+            if obj.dep_ == "pobj" and obj.lemma_.lower() == "protest"
+        ]
+        for phrase in phrases:
+            topics = [_prep_object(phrase, p) for p in ("against", "of", "at", "over")]
+            options: list[Token] = []
+            for topic in topics:
+                if topic is not None:
+                    options.append(topic)
+                    options += [c for c in topic.children if c.dep_ == "poss"]
+                    agent = _prep_object(topic, "by")
+                    options += [agent] if agent is not None else []
+            for option in _nested(options):
+                found = [a for a in _resolve_targets(_with_conjuncts(option), actors) if a.code]
+                if found and (cand.source is None or found[0].start != cand.source.start):
+                    return replace(cand, target=found[0])
+        return cand
 
     # -- matching ------------------------------------------------------------------------
 
@@ -821,6 +858,29 @@ def _place_actors(found: list[Actor], option: Token) -> list[Actor]:
     return out
 
 
+def _struck_city(found: list[Actor], option: Token) -> list[Actor]:
+    """A city that is shelled, bombed or attacked is a place, not the government its
+    name can stand for ("shelled Kyiv", "struck Beirut's suburbs", "rockets hit the
+    capital Juba"): its country."""
+    gazetteer = load_gazetteer()
+    entity = " ".join(t.text for t in _entity_tokens(option)) if option.pos_ == "PROPN" else ""
+
+    def city(actor: Actor) -> bool:
+        return any(
+            c.kind == "city"
+            for name in (actor.text, entity)
+            if name
+            for c in gazetteer.lookup(name)
+        )
+
+    return [
+        replace(a, code=a.country, sector=None, evidence="place")
+        if a.sector == "GOV" and a.country and a.evidence == "dictionary" and city(a)
+        else a
+        for a in found
+    ]
+
+
 def _place_like(tok: Token) -> bool:
     """A named place as object: a GPE/LOC/FAC name, a proper name the model gave no
     person, group or nationality label ("entered Quraytayn", tagged EVENT), or one the
@@ -1151,6 +1211,13 @@ def _place_target(tok: Token, noun: bool, actors: DocumentActors) -> list[Actor]
 
 
 NESTED_PREPS = ("against", "on", "with", "to", "between", "into")
+#: Things put to a party, whose "from"/"by" object is who put them.
+PROPOSAL_NOUNS = frozenset(
+    "offer proposal demand request invitation call plan appeal ultimatum initiative "
+    "overture bid".split()
+)
+#: Breaking away from a state ("calling for independence from Iraq").
+SEPARATION_NOUNS = frozenset("independence secession autonomy separation".split())
 
 
 def _nested(options: list[Token]) -> list[Token]:
@@ -1163,6 +1230,12 @@ def _nested(options: list[Token]) -> list[Token]:
         if option.pos_ != "NOUN" or option.ent_type_ in _ACTOR_ENTS:
             continue
         inners = [_prep_object(option, prep) for prep in NESTED_PREPS]
+        lemma = option.lemma_.lower()
+        if lemma in PROPOSAL_NOUNS:
+            # "rejected a demand from the US President": whose proposal it was
+            inners += [_prep_object(option, "from"), _prep_object(option, "by")]
+        elif lemma in SEPARATION_NOUNS:
+            inners.append(_prep_object(option, "from"))  # "independence from Iraq"
         for part in option.children:
             if part.dep_ == "acl" and part.tag_ == "VBN":
                 # "lifted sanctions imposed on X", "rejected a proposal submitted by Y": the
