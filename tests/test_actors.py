@@ -257,6 +257,14 @@ def test_coordinated_country_words_make_one_event_per_actor(pipeline):
             None,
         ),
         ("Security forces in Guinea arrested dozens of protesters.", "2010-01-01", "GINCOP", None),
+        # armed groups by name, and a name the parser split around the verb
+        ("Jaysh al-Islam fired rockets at Damascus.", "2016-03-01", "SYRREB", "SYRGOV"),
+        ("The Peshmerga recaptured the town of Sinjar.", "2015-11-13", "IRQMIL", None),
+        ("The New People's Army ambushed soldiers in Mindanao.", "2019-05-02", "PHLREB", None),
+        ("Soviet troops withdrew from Afghanistan.", "1989-02-15", "RUSMIL", "AFG"),
+        # a name with a prepositional part is one entity
+        ("The Federal Bureau of Investigation arrested two men.", "2018-04-02", "USACOP", None),
+        ("The Democratic Republic of Congo accused Rwanda.", "2012-07-01", "COD", "RWA"),
     ],
 )
 def test_actors_on_real_parses(pipeline, text, day, source, target):

@@ -775,6 +775,21 @@ def _phrase_tokens(head: Token) -> list[Token]:
         stack.extend(c for c in tok.children if c.dep_ in _PHRASE_DEPS and c.i < head.i)
     # flat/compound right children (e.g. "Kim Jong Un" parsed head-first)
     out.extend(c for c in head.rights if c.dep_ in ("flat", "compound"))
+    # a name is one entity even where the parser hung its first words on the verb
+    # ("Jaysh al-Islam fired": "Jaysh al -" as adverbial modifiers of "fired") or its
+    # last words on a preposition ("the Federal Bureau of Investigation")
+    if head.ent_type_ and head.ent_type_ not in _NOT_ACTOR_ENTS:
+        seen = {t.i for t in out}
+        tok = head
+        while tok.ent_iob_ == "I" and tok.i > tok.sent.start:
+            tok = head.doc[tok.i - 1]
+            if tok.i not in seen:
+                out.append(tok)
+        tok = head
+        while tok.i + 1 < tok.sent.end and head.doc[tok.i + 1].ent_iob_ == "I":
+            tok = head.doc[tok.i + 1]
+            if tok.i not in seen:
+                out.append(tok)
     out.sort(key=lambda t: t.i)
     return [t for t in out if t.dep_ != "punct" or t.i not in (out[0].i, out[-1].i)]
 
