@@ -257,6 +257,14 @@ def test_coordinated_country_words_make_one_event_per_actor(pipeline):
             None,
         ),
         ("Security forces in Guinea arrested dozens of protesters.", "2010-01-01", "GINCOP", None),
+        # armed groups by name, and a name the parser split around the verb
+        ("Jaysh al-Islam fired rockets at Damascus.", "2016-03-01", "SYRREB", "SYRGOV"),
+        ("The Peshmerga recaptured the town of Sinjar.", "2015-11-13", "IRQMIL", None),
+        ("The New People's Army ambushed soldiers in Mindanao.", "2019-05-02", "PHLREB", None),
+        ("Soviet troops withdrew from Afghanistan.", "1989-02-15", "RUSMIL", "AFG"),
+        # a name with a prepositional part is one entity
+        ("The Federal Bureau of Investigation arrested two men.", "2018-04-02", "USACOP", None),
+        ("The Democratic Republic of Congo accused Rwanda.", "2012-07-01", "COD", "RWA"),
     ],
 )
 def test_actors_on_real_parses(pipeline, text, day, source, target):
@@ -376,3 +384,33 @@ def test_former_and_terror_names_in_the_tables(resolver):
         lemmas=["a", "terror", "group"],
     )
     assert resolve(resolver, doc, 2).sector == "REB"
+
+
+def test_a_name_entity_is_one_phrase_up_to_a_coordinator(resolver):
+    # "the Democratic Republic of Congo": "of Congo" hangs on a preposition
+    doc = phrase(
+        ["the", "Democratic", "Republic", "of", "Congo"],
+        [2, 2, 2, 2, 3],
+        ["det", "amod", "ROOT", "prep", "pobj"],
+        ["DET", "PROPN", "PROPN", "ADP", "PROPN"],
+        ents=[(1, 5, "GPE")],
+    )
+    assert resolve(resolver, doc, 2).code == "COD"
+    # one entity over "Kenya and Uganda": each name keeps its own country
+    doc = phrase(
+        ["Kenya", "and", "Uganda"],
+        [0, 0, 0],
+        ["ROOT", "cc", "conj"],
+        ["PROPN", "CCONJ", "PROPN"],
+        ents=[(0, 3, "GPE")],
+    )
+    assert resolve(resolver, doc, 0).code == "KEN"
+    # "Kenya of the Prince of Uganda": the head's own name decides, not the entity's tail
+    doc = phrase(
+        ["Kenya", "of", "the", "Prince", "of", "Uganda"],
+        [0, 0, 3, 1, 3, 4],
+        ["ROOT", "prep", "det", "pobj", "prep", "pobj"],
+        ["PROPN", "ADP", "DET", "PROPN", "ADP", "PROPN"],
+        ents=[(0, 6, "GPE")],
+    )
+    assert resolve(resolver, doc, 0).code == "KEN"

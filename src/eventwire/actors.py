@@ -305,6 +305,11 @@ class ActorResolver:
         if not tokens or head.is_punct:
             return None
         hits = [h for h in self._scan(tokens, ctx.published) if not _stance(h, head.doc)]
+        if any(h.start <= head.i < h.end for h in hits):
+            # the rest of the entity counts only inside a name spanning the head: "the
+            # Gondor of the Prince of X" stays Gondor ("of X" is the of-phrase's business)
+            after = {t.i for t in _entity_rest(head) if t.i > head.i}
+            hits = [h for h in hits if h.start not in after]
         if head.lemma_.lower() in RELATIONAL_NOUNS:
             # "Israel's militia ally": the owner is the other party, not the nationality
             owned = {t.i for c in head.children if c.dep_ == "poss" for t in c.subtree}
@@ -775,8 +780,37 @@ def _phrase_tokens(head: Token) -> list[Token]:
         stack.extend(c for c in tok.children if c.dep_ in _PHRASE_DEPS and c.i < head.i)
     # flat/compound right children (e.g. "Kim Jong Un" parsed head-first)
     out.extend(c for c in head.rights if c.dep_ in ("flat", "compound"))
+    # a name is one entity even where the parser hung its first words on the verb
+    # ("Jaysh al-Islam fired": "Jaysh al -" as adverbial modifiers of "fired") or its
+    # last words on a preposition ("the Federal Bureau of Investigation")
+    seen = {t.i for t in out}
+    out.extend(t for t in _entity_rest(head) if t.i not in seen)
     out.sort(key=lambda t: t.i)
     return [t for t in out if t.dep_ != "punct" or t.i not in (out[0].i, out[-1].i)]
+
+
+def _entity_rest(head: Token) -> list[Token]:
+    """The other tokens of the named entity around ``head``, up to a coordinator.
+
+    Entities may join coordinated names ("Gondor and Arnor"); those stay apart.
+    """
+    if not head.ent_type_ or head.ent_type_ in _NOT_ACTOR_ENTS:
+        return []
+    doc = head.doc
+    out: list[Token] = []
+    tok = head
+    while tok.ent_iob_ == "I" and tok.i > tok.sent.start:
+        tok = doc[tok.i - 1]
+        if tok.dep_ == "cc" or tok.text in (",", ";"):
+            break
+        out.append(tok)
+    tok = head
+    while tok.i + 1 < tok.sent.end and doc[tok.i + 1].ent_iob_ == "I":
+        tok = doc[tok.i + 1]
+        if tok.dep_ == "cc" or tok.text in (",", ";"):
+            break
+        out.append(tok)
+    return out
 
 
 def _name_tokens(head: Token, hits: Sequence[_Hit]) -> list[Token]:
