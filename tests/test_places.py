@@ -477,3 +477,39 @@ def test_where_a_participant_is_doing_something_and_the_event_it_happened_during
 ) -> None:
     p = _place(nlp, text, trigger)
     assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        ("Troops shelled the northern outskirts of Mosul overnight.", "shelled", "Mosul"),
+        ("Two soldiers were shot dead on the outskirts of Kandahar.", "shot", "Kandahar"),
+    ],
+)
+def test_a_plural_relational_noun_the_model_lemmatises(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
+    # the small model lemmatises "outskirts" to "outskirt"; the noun must still count
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        ("Rebel fighters stormed Tal Hamra after a week of shelling.", "stormed", "Tal Hamra"),
+        ("Government forces captured Jabal Qusayr on Sunday.", "captured", "Jabal Qusayr"),
+        ("Pro-government militias entered Karrum Sadiq late on Friday.", "entered", "Karrum Sadiq"),
+    ],
+)
+def test_an_unknown_name_the_model_tags_person_after_a_place_verb(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+def test_a_person_captured_is_still_no_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert _place(nlp, "Police captured Ahmed Karimi in a raid on Sunday.", "captured") is None
+    assert _place(nlp, "Police captured Ahmed Karimi in a raid in Lahore.", "captured").text == (
+        "Lahore"
+    )

@@ -76,6 +76,11 @@ _TERRITORIAL_VERBS = frozenset(
         "encircle patrol visit tour reach cross annex infiltrate"
     ).split()
 )
+# Territorial verbs that never take a person as object: their object is a place even when
+# the model tags it PERSON ("entered Tal Bizam"); "captured X" may be a person.
+_PLACE_ONLY_VERBS = frozenset(
+    "enter storm overrun invade besiege annex infiltrate occupy retake recapture".split()
+)
 # Verbs that carry an event noun ("carried out an attack", "held talks").
 _LIGHT_VERBS = frozenset(
     (
@@ -368,19 +373,44 @@ def _capitalised(text: str) -> bool:
     return bool(text) and text[0].isupper()
 
 
+def _is(tok: Token, words: frozenset[str]) -> bool:
+    """Whether a noun is one of ``words`` by lemma or by its own form: the small model
+    lemmatises "outskirts" to "outskirt" but the tables list the form news uses."""
+    return tok.lemma_ in words or (tok.pos_ == "NOUN" and tok.lower_ in words)
+
+
+# Words for a kind of place that lead a place's name ("Mount Hermon", "Lake Chad", "Wadi
+# Barada", "Tal Abyad", "Kafr Nabl", "Jabal Akrad", "Deir Hafer"): a name that starts with
+# one is a place whatever entity label the model gave it.
+_LEADING_GENERICS = frozenset(
+    (
+        "mount mt lake fort cape camp jabal jebel jabel tal tall tel tell kafr kfar wadi deir "
+        "dayr khirbet khirbat bir ain ayn ras qasr qalaat tur"
+    ).split()
+)
+
+
+def _leading_generic(chunk: Span) -> bool:
+    """A name of two or more words whose first word is a kind of place: "Tal Bizam"."""
+    words = [t for t in chunk if t.is_alpha]
+    return len(words) > 1 and words[0].lower_.rstrip(".") in _LEADING_GENERICS
+
+
 def _named_as_place(chunk: Span) -> bool:
     """True when grammar says the name is a place: "X District", "the town of X"."""
     nouns = _place_nouns()
     if len(chunk) > 1 and chunk[-1].lower_ in nouns:
         return True
+    if _leading_generic(chunk):
+        return True
     head = chunk.root
-    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_ in nouns:
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and _is(head.head.head, nouns):
         return True
-    if head.dep_ == "compound" and head.head.pos_ == "NOUN" and head.head.lemma_ in nouns:
+    if head.dep_ == "compound" and head.head.pos_ == "NOUN" and _is(head.head, nouns):
         return True
-    if head.dep_ == "appos" and head.head.lemma_ in nouns:
+    if head.dep_ == "appos" and _is(head.head, nouns):
         return True
-    return any(c.dep_ == "appos" and c.lemma_ in nouns for c in head.children)
+    return any(c.dep_ == "appos" and _is(c, nouns) for c in head.children)
 
 
 def _accept(
@@ -479,7 +509,7 @@ def _places_under(
     if depth >= PHRASE_DEPTH:
         return found
     nouns = _place_nouns()
-    place_head = head.lemma_ in nouns or head.lemma_ in _RELATIONAL_NOUNS
+    place_head = _is(head, nouns) or _is(head, _RELATIONAL_NOUNS)
     of_hits: list[tuple[Place, int, int]] = []
     other: list[tuple[Place, int, int]] = []
     for child in head.children:
@@ -544,14 +574,17 @@ def _places_under(
     taken = head.lemma_ in _TAKING_NOUNS and not any(
         c.dep_ == "prep" and c.lower_ == "of" for c in head.children
     )
-    if head.lemma_ in _TERRITORY_NOUNS or taken:
+    if _is(head, _TERRITORY_NOUNS) or taken:
         for child in head.children:
             if child.dep_ == "poss":
                 sub = _proper_chunk(child)
                 if sub is None:
                     continue
                 owner = _accept(sub[0], sub[1], context, gaz)
-                if owner is not None and gaz.best(owner[0].text, context) is not None:
+                if owner is None:
+                    continue
+                # a known place, or a name that says it is one ("the X Plateau's flank")
+                if gaz.best(owner[0].text, context) is not None or _named_as_place(sub[0]):
                     modifier_hits.append(owner)
     if of_hits and modifier_hits and _names_the_noun(modifier_hits[0][0], head):
         # "the East Ghouta region of rural Damascus", "the Al-Midan district of Damascus":
@@ -603,7 +636,7 @@ def _names_the_noun(place: Place, noun: Token) -> bool:
     lacks ("the Al-Midan district"), or a region on a region noun ("the Ghouta region")."""
     if place.precision is None:
         return True
-    return place.precision == "region" and noun.lemma_ in _REGION_NOUNS
+    return place.precision == "region" and _is(noun, _REGION_NOUNS)
 
 
 def _prep_objects(prep: Token) -> list[Token]:
@@ -846,11 +879,18 @@ def _spatial_object(
             if chunk is not None:
                 # a PERSON-tagged name counts only if the gazetteer knows it ("captured
                 # Palmyra"); an unknown one is a person ("captured John Smith")
-                known = chunk[1] != "PERSON" or bool(gaz.lookup(chunk[0].text))
+                # ("captured John Smith"), unless the verb takes only places ("entered
+                # X") or the name starts with a word for a kind of place ("Tal X").
+                known = (
+                    chunk[1] != "PERSON"
+                    or a.lemma_ in _PLACE_ONLY_VERBS
+                    or bool(gaz.lookup(chunk[0].text))
+                    or _leading_generic(chunk[0])
+                )
                 hit = _accept(chunk[0], chunk[1], context, gaz, loose and known)
                 if hit is not None:
                     return hit
-            if c.lemma_ in nouns or c.lemma_ in _RELATIONAL_NOUNS:
+            if _is(c, nouns) or _is(c, _RELATIONAL_NOUNS):
                 hits = _places_under(c, context, gaz, 0)
                 if hits:
                     return hits[0]
@@ -871,7 +911,7 @@ def _relative_head_place(
     chunk = _proper_chunk(trigger.head)
     if chunk is not None:
         return _accept(chunk[0], chunk[1], context, gaz, where)
-    if trigger.head.lemma_ in _place_nouns():
+    if _is(trigger.head, _place_nouns()):
         hits = _places_under(trigger.head, context, gaz, 0)
         return hits[0] if hits else None
     return None
@@ -911,7 +951,7 @@ def _places_under_participant(
     a noun in apposition or coordination with it ("the army's positions near X")."""
     found: list[tuple[Place, int, int]] = []
     nouns = _place_nouns()
-    if noun.lemma_ in nouns:
+    if _is(noun, nouns):
         found.extend(_places_under(noun, context, gaz, 1))
         if found:
             return found
