@@ -513,3 +513,58 @@ def test_a_person_captured_is_still_no_place(nlp) -> None:  # type: ignore[no-un
     assert _place(nlp, "Police captured Ahmed Karimi in a raid in Lahore.", "captured").text == (
         "Lahore"
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        (
+            "Hundreds of students protested outside the French embassy in Ankara on Monday.",
+            "protested",
+            "Ankara",
+        ),
+        (
+            "Gunmen burned a Christian village in Plateau State on Sunday.",
+            "burned",
+            "Plateau State",
+        ),
+    ],
+)
+def test_an_owner_or_a_faith_on_a_facility_is_no_place(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
+    # "the French embassy" is not in France, "a Christian village" is no place called Christian
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+def test_a_faith_alone_is_no_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert _place(nlp, "Troops shelled a Sunni neighbourhood overnight.", "shelled") is None
+    assert _place(nlp, "A bomb hit a U.S. military checkpoint on Sunday.", "hit") is None
+
+
+@pytest.mark.slow
+def test_the_grievance_of_a_protest_is_not_its_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Students protested on Friday against the arrest of a journalist in Minsk."
+    assert _place(nlp, text, "protested") is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        (
+            "Nine people were killed in a blast that ripped through a bus station in Quetta.",
+            "killed",
+            "Quetta",
+        ),
+        (
+            "Jets bombed several villages located south of Idlib on Tuesday.",
+            "bombed",
+            "Idlib",
+        ),
+    ],
+)
+def test_a_clause_that_locates_its_noun(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name

@@ -48,6 +48,11 @@ _LOC_PREPS = frozenset(
 )
 # Prepositions that set a whole clause's scene.
 _SCENE_PREPS = frozenset("in at near outside inside across around throughout over".split())
+# Prepositions of what an event is about, whose places are another event's: "talks about
+# the fighting in X"; a protest's "against" phrase too ("protested against a raid in X").
+_TOPIC_PREPS = frozenset("about regarding concerning despite".split())
+# Events whose "against" phrase is their grievance, not their target.
+_PROTEST_LEMMAS = frozenset("protest demonstrate rally march strike picket".split())
 # Subordinators of a clause that happens at another time, so possibly somewhere else.
 _OTHER_TIME_MARKS = frozenset("after before since until till once because although".split())
 # Subordinators of a clause that happens at the same time as its main clause.
@@ -489,6 +494,8 @@ def _unknown_name_ok(text: str, label: str) -> bool:
     tables = load_actor_tables()
     if label == "NORP" and tables.country(text) is not None:
         return False
+    if (label == "NORP" or len(words) == 1) and tables.sector(words[-1]) is not None:
+        return False  # a faith or a group: "a Hindu village", "the Rohingya Muslim quarter"
     return tables.organisation(text) is None
 
 
@@ -521,6 +528,14 @@ def _places_under(
                         if obj.dep_ == "pobj":
                             other.extend(_places_under(obj, context, gaz, depth + 1, True))
             continue
+        if child.dep_ in ("relcl", "acl") and child.i > head.i and _says_where(child):
+            # "an explosion that ripped through a mosque in X", "villages located near X"
+            other.extend(
+                h
+                for h in _prep_places(child, context, gaz, motion=False)
+                if not any(h[1] <= t.idx < h[2] for t in head.subtree if t.i < child.i)
+            )
+            continue
         if child.dep_ != "prep":
             continue
         word = child.lower_
@@ -543,8 +558,10 @@ def _places_under(
             if hit is None:
                 continue
             best = gaz.best(hit[0].text, context)
-            if not place_head and best is not None and best.kind == "country":
-                continue  # "U.S. troops", "a Chinese-made ..."; nationality, not place
+            if best is not None and best.kind == "country" and not _is(head, _TERRITORY_NOUNS):
+                # "U.S. troops", "the U.S. embassy", "a U.S. checkpoint": a nationality or
+                # an owner; only a part of a territory is in it ("the Syria border")
+                continue
             modifier_hits.append(hit)
     # "Syria's largest city, Aleppo": a name in apposition to a place noun is that place.
     appos_hits: list[Hit] = []
@@ -598,6 +615,31 @@ def _places_under(
     found.extend(modifier_hits)
     found.extend(other)
     return found
+
+
+# Verbs of a relative clause or participle that say where its head noun is or happened:
+# "villages located near X", "an explosion that ripped through X", "a raid which took
+# place in X".
+_WHERE_VERBS = frozenset(
+    "locate situate base position station occur happen rip tear erupt explode take".split()
+)
+
+
+def _says_where(clause: Token) -> bool:
+    """A clause on a noun that locates it: a participle of position ("located in X") or
+    an active relative clause of occurrence whose subject is the noun ("that ripped
+    through X"); "a man who was arrested in X" is another event's place."""
+    if clause.lemma_ not in _WHERE_VERBS:
+        return False
+    if clause.lemma_ == "take" and not any(
+        c.dep_ == "dobj" and c.lower_ == "place" for c in clause.children
+    ):
+        return False
+    if clause.dep_ == "acl":
+        return clause.tag_ == "VBN"
+    return any(
+        c.dep_ == "nsubj" and c.lower_ in ("that", "which") for c in clause.children
+    ) or clause.lemma_ in ("locate", "situate", "base", "position", "station")
 
 
 # Place nouns for a region, whose "X <noun> of Y" names X as the region and Y as its container.
@@ -823,7 +865,11 @@ def _clause_scene(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> lis
     top = _clause_top(trigger)
     phrases: list[tuple[int, list[Hit]]] = []
     for tok in top.subtree:
-        if tok.dep_ == "prep" and tok.lower_ in _SCENE_PREPS and not _in_speech(tok, top):
+        if (
+            tok.dep_ == "prep"
+            and tok.lower_ in _SCENE_PREPS
+            and not _in_speech(tok, top, trigger.lemma_ in _PROTEST_LEMMAS)
+        ):
             hits = [
                 h for obj in _prep_objects(tok) for h in _places_under(obj, context, gaz, 1, True)
             ]
@@ -847,7 +893,7 @@ def _granularity(hit: Hit) -> int:
     return {"city": 1, "region": 2, "country": 3}.get(place.precision, 1)
 
 
-def _in_speech(tok: Token, top: Token) -> bool:
+def _in_speech(tok: Token, top: Token, protest: bool = False) -> bool:
     """Inside reported speech, a relative clause or an earlier or later event ("after he
     arrived in Washington") below ``top``: not the event's scene."""
     for anc in tok.ancestors:
@@ -857,6 +903,10 @@ def _in_speech(tok: Token, top: Token) -> bool:
             return True
         if anc.lower_ == "according":
             return True  # the source's place: "according to a source in Damascus"
+        if anc.dep_ == "prep" and (
+            anc.lower_ in _TOPIC_PREPS or (anc.lower_ == "against" and protest)
+        ):
+            return True  # what the event is about: "protested against the killings in X"
         if anc.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lower_ in _OTHER_TIME_MARKS for c in anc.children
         ):
