@@ -568,3 +568,25 @@ def test_the_grievance_of_a_protest_is_not_its_place(nlp) -> None:  # type: igno
 def test_a_clause_that_locates_its_noun(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
     p = _place(nlp, text, trigger)
     assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        # a city the model reads as an adjective before a place noun
+        ("Jets bombed the southern Aleppo districts on Friday.", "bombed", "Aleppo"),
+        # a well-known city the model tags ORG in apposition to a place noun
+        ("Gunmen shot a judge at his home in the capital Colombo.", "shot", "Colombo"),
+        # newer kind-of-place nouns: junction, farms
+        ("A bomb exploded at Kalabari junction on Monday.", "exploded", "Kalabari"),
+    ],
+)
+def test_names_the_model_misreads_before_and_after_place_nouns(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+def test_a_nationality_adjective_before_a_place_noun_is_no_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert _place(nlp, "Jets bombed the Syrian districts on Friday.", "bombed") is None

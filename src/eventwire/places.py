@@ -552,6 +552,10 @@ def _places_under(
     for child in head.children:
         if child.dep_ in ("compound", "nmod", "amod") and child.i < head.i:
             sub = _proper_chunk(child)
+            if sub is None and place_head and _capitalised_adjective(child, gaz, context):
+                # the model reads a city before a place noun as an adjective:
+                # "the southern Aleppo districts"
+                sub = (child.doc[child.i : child.i + 1], "")
             if sub is None or (sub[1] in ("PERSON", "ORG", "NORP") and not place_head):
                 continue
             hit = _accept(sub[0], sub[1], context, gaz, place_head and sub[1] != "NORP")
@@ -577,7 +581,7 @@ def _places_under(
                 sub is not None
                 and child.i > head.i
                 and not bracketed
-                and sub[1] not in _BODY_LABELS
+                and (sub[1] not in _BODY_LABELS or _well_known(sub[0].text, gaz, context))
             ):
                 hit = _accept(sub[0], sub[1], context, gaz, True)
                 if hit is not None:
@@ -640,6 +644,27 @@ def _says_where(clause: Token) -> bool:
     return any(
         c.dep_ == "nsubj" and c.lower_ in ("that", "which") for c in clause.children
     ) or clause.lemma_ in ("locate", "situate", "base", "position", "station")
+
+
+def _capitalised_adjective(tok: Token, gaz: Gazetteer, context: Sequence[str]) -> bool:
+    """A capitalised word tagged ADJ with no entity that the gazetteer knows and that is
+    no nationality ("Syrian"): a place name the model misread."""
+    return (
+        tok.pos_ == "ADJ"
+        and not tok.ent_type_
+        and tok.text[:1].isupper()
+        and load_actor_tables().country(tok.text) is None
+        and gaz.best(tok.text, context) is not None
+    )
+
+
+def _well_known(name: str, gaz: Gazetteer, context: Sequence[str]) -> bool:
+    """A country, a state, or a city of PERSON_LIKE_MIN_POPULATION or more: a place even
+    when the model tags the name ORG ("in the capital, Colombo")."""
+    cand = gaz.best(name, context)
+    return cand is not None and (
+        cand.kind != "city" or cand.population >= PERSON_LIKE_MIN_POPULATION
+    )
 
 
 # Place nouns for a region, whose "X <noun> of Y" names X as the region and Y as its container.
