@@ -477,3 +477,116 @@ def test_where_a_participant_is_doing_something_and_the_event_it_happened_during
 ) -> None:
     p = _place(nlp, text, trigger)
     assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        ("Troops shelled the northern outskirts of Mosul overnight.", "shelled", "Mosul"),
+        ("Two soldiers were shot dead on the outskirts of Kandahar.", "shot", "Kandahar"),
+    ],
+)
+def test_a_plural_relational_noun_the_model_lemmatises(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
+    # the small model lemmatises "outskirts" to "outskirt"; the noun must still count
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        ("Rebel fighters stormed Tal Hamra after a week of shelling.", "stormed", "Tal Hamra"),
+        ("Government forces captured Jabal Qusayr on Sunday.", "captured", "Jabal Qusayr"),
+        ("Pro-government militias entered Karrum Sadiq late on Friday.", "entered", "Karrum Sadiq"),
+    ],
+)
+def test_an_unknown_name_the_model_tags_person_after_a_place_verb(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+def test_a_person_captured_is_still_no_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert _place(nlp, "Police captured Ahmed Karimi in a raid on Sunday.", "captured") is None
+    assert _place(nlp, "Police captured Ahmed Karimi in a raid in Lahore.", "captured").text == (
+        "Lahore"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        (
+            "Hundreds of students protested outside the French embassy in Ankara on Monday.",
+            "protested",
+            "Ankara",
+        ),
+        (
+            "Gunmen burned a Christian village in Plateau State on Sunday.",
+            "burned",
+            "Plateau State",
+        ),
+    ],
+)
+def test_an_owner_or_a_faith_on_a_facility_is_no_place(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
+    # "the French embassy" is not in France, "a Christian village" is no place called Christian
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+def test_a_faith_alone_is_no_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert _place(nlp, "Troops shelled a Sunni neighbourhood overnight.", "shelled") is None
+    assert _place(nlp, "A bomb hit a U.S. military checkpoint on Sunday.", "hit") is None
+
+
+@pytest.mark.slow
+def test_the_grievance_of_a_protest_is_not_its_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Students protested on Friday against the arrest of a journalist in Minsk."
+    assert _place(nlp, text, "protested") is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        (
+            "Nine people were killed in a blast that ripped through a bus station in Quetta.",
+            "killed",
+            "Quetta",
+        ),
+        (
+            "Jets bombed several villages located south of Idlib on Tuesday.",
+            "bombed",
+            "Idlib",
+        ),
+    ],
+)
+def test_a_clause_that_locates_its_noun(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        # a city the model reads as an adjective before a place noun
+        ("Jets bombed the southern Aleppo districts on Friday.", "bombed", "Aleppo"),
+        # a well-known city the model tags ORG in apposition to a place noun
+        ("Gunmen shot a judge at his home in the capital Colombo.", "shot", "Colombo"),
+        # newer kind-of-place nouns: junction, farms
+        ("A bomb exploded at Kalabari junction on Monday.", "exploded", "Kalabari"),
+    ],
+)
+def test_names_the_model_misreads_before_and_after_place_nouns(nlp, text, trigger, name) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+def test_a_nationality_adjective_before_a_place_noun_is_no_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert _place(nlp, "Jets bombed the Syrian districts on Friday.", "bombed") is None

@@ -48,6 +48,11 @@ _LOC_PREPS = frozenset(
 )
 # Prepositions that set a whole clause's scene.
 _SCENE_PREPS = frozenset("in at near outside inside across around throughout over".split())
+# Prepositions of what an event is about, whose places are another event's: "talks about
+# the fighting in X"; a protest's "against" phrase too ("protested against a raid in X").
+_TOPIC_PREPS = frozenset("about regarding concerning despite".split())
+# Events whose "against" phrase is their grievance, not their target.
+_PROTEST_LEMMAS = frozenset("protest demonstrate rally march strike picket".split())
 # Subordinators of a clause that happens at another time, so possibly somewhere else.
 _OTHER_TIME_MARKS = frozenset("after before since until till once because although".split())
 # Subordinators of a clause that happens at the same time as its main clause.
@@ -75,6 +80,11 @@ _TERRITORIAL_VERBS = frozenset(
         "enter storm capture recapture seize retake liberate occupy overrun invade besiege "
         "encircle patrol visit tour reach cross annex infiltrate"
     ).split()
+)
+# Territorial verbs that never take a person as object: their object is a place even when
+# the model tags it PERSON ("entered Tal Bizam"); "captured X" may be a person.
+_PLACE_ONLY_VERBS = frozenset(
+    "enter storm overrun invade besiege annex infiltrate occupy retake recapture".split()
 )
 # Verbs that carry an event noun ("carried out an attack", "held talks").
 _LIGHT_VERBS = frozenset(
@@ -368,19 +378,44 @@ def _capitalised(text: str) -> bool:
     return bool(text) and text[0].isupper()
 
 
+def _is(tok: Token, words: frozenset[str]) -> bool:
+    """Whether a noun is one of ``words`` by lemma or by its own form: the small model
+    lemmatises "outskirts" to "outskirt" but the tables list the form news uses."""
+    return tok.lemma_ in words or (tok.pos_ == "NOUN" and tok.lower_ in words)
+
+
+# Words for a kind of place that lead a place's name ("Mount Hermon", "Lake Chad", "Wadi
+# Barada", "Tal Abyad", "Kafr Nabl", "Jabal Akrad", "Deir Hafer"): a name that starts with
+# one is a place whatever entity label the model gave it.
+_LEADING_GENERICS = frozenset(
+    (
+        "mount mt lake fort cape camp jabal jebel jabel tal tall tel tell kafr kfar wadi deir "
+        "dayr khirbet khirbat bir ain ayn ras qasr qalaat tur"
+    ).split()
+)
+
+
+def _leading_generic(chunk: Span) -> bool:
+    """A name of two or more words whose first word is a kind of place: "Tal Bizam"."""
+    words = [t for t in chunk if t.is_alpha]
+    return len(words) > 1 and words[0].lower_.rstrip(".") in _LEADING_GENERICS
+
+
 def _named_as_place(chunk: Span) -> bool:
     """True when grammar says the name is a place: "X District", "the town of X"."""
     nouns = _place_nouns()
     if len(chunk) > 1 and chunk[-1].lower_ in nouns:
         return True
+    if _leading_generic(chunk):
+        return True
     head = chunk.root
-    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_ in nouns:
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and _is(head.head.head, nouns):
         return True
-    if head.dep_ == "compound" and head.head.pos_ == "NOUN" and head.head.lemma_ in nouns:
+    if head.dep_ == "compound" and head.head.pos_ == "NOUN" and _is(head.head, nouns):
         return True
-    if head.dep_ == "appos" and head.head.lemma_ in nouns:
+    if head.dep_ == "appos" and _is(head.head, nouns):
         return True
-    return any(c.dep_ == "appos" and c.lemma_ in nouns for c in head.children)
+    return any(c.dep_ == "appos" and _is(c, nouns) for c in head.children)
 
 
 def _accept(
@@ -459,6 +494,8 @@ def _unknown_name_ok(text: str, label: str) -> bool:
     tables = load_actor_tables()
     if label == "NORP" and tables.country(text) is not None:
         return False
+    if (label == "NORP" or len(words) == 1) and tables.sector(words[-1]) is not None:
+        return False  # a faith or a group: "a Hindu village", "the Rohingya Muslim quarter"
     return tables.organisation(text) is None
 
 
@@ -479,7 +516,7 @@ def _places_under(
     if depth >= PHRASE_DEPTH:
         return found
     nouns = _place_nouns()
-    place_head = head.lemma_ in nouns or head.lemma_ in _RELATIONAL_NOUNS
+    place_head = _is(head, nouns) or _is(head, _RELATIONAL_NOUNS)
     of_hits: list[tuple[Place, int, int]] = []
     other: list[tuple[Place, int, int]] = []
     for child in head.children:
@@ -490,6 +527,14 @@ def _places_under(
                     for obj in prep.children:
                         if obj.dep_ == "pobj":
                             other.extend(_places_under(obj, context, gaz, depth + 1, True))
+            continue
+        if child.dep_ in ("relcl", "acl") and child.i > head.i and _says_where(child):
+            # "an explosion that ripped through a mosque in X", "villages located near X"
+            other.extend(
+                h
+                for h in _prep_places(child, context, gaz, motion=False)
+                if not any(h[1] <= t.idx < h[2] for t in head.subtree if t.i < child.i)
+            )
             continue
         if child.dep_ != "prep":
             continue
@@ -507,14 +552,20 @@ def _places_under(
     for child in head.children:
         if child.dep_ in ("compound", "nmod", "amod") and child.i < head.i:
             sub = _proper_chunk(child)
+            if sub is None and place_head and _capitalised_adjective(child, gaz, context):
+                # the model reads a city before a place noun as an adjective:
+                # "the southern Aleppo districts"
+                sub = (child.doc[child.i : child.i + 1], "")
             if sub is None or (sub[1] in ("PERSON", "ORG", "NORP") and not place_head):
                 continue
             hit = _accept(sub[0], sub[1], context, gaz, place_head and sub[1] != "NORP")
             if hit is None:
                 continue
             best = gaz.best(hit[0].text, context)
-            if not place_head and best is not None and best.kind == "country":
-                continue  # "U.S. troops", "a Chinese-made ..."; nationality, not place
+            if best is not None and best.kind == "country" and not _is(head, _TERRITORY_NOUNS):
+                # "U.S. troops", "the U.S. embassy", "a U.S. checkpoint": a nationality or
+                # an owner; only a part of a territory is in it ("the Syria border")
+                continue
             modifier_hits.append(hit)
     # "Syria's largest city, Aleppo": a name in apposition to a place noun is that place.
     appos_hits: list[Hit] = []
@@ -530,7 +581,7 @@ def _places_under(
                 sub is not None
                 and child.i > head.i
                 and not bracketed
-                and sub[1] not in _BODY_LABELS
+                and (sub[1] not in _BODY_LABELS or _well_known(sub[0].text, gaz, context))
             ):
                 hit = _accept(sub[0], sub[1], context, gaz, True)
                 if hit is not None:
@@ -544,14 +595,17 @@ def _places_under(
     taken = head.lemma_ in _TAKING_NOUNS and not any(
         c.dep_ == "prep" and c.lower_ == "of" for c in head.children
     )
-    if head.lemma_ in _TERRITORY_NOUNS or taken:
+    if _is(head, _TERRITORY_NOUNS) or taken:
         for child in head.children:
             if child.dep_ == "poss":
                 sub = _proper_chunk(child)
                 if sub is None:
                     continue
                 owner = _accept(sub[0], sub[1], context, gaz)
-                if owner is not None and gaz.best(owner[0].text, context) is not None:
+                if owner is None:
+                    continue
+                # a known place, or a name that says it is one ("the X Plateau's flank")
+                if gaz.best(owner[0].text, context) is not None or _named_as_place(sub[0]):
                     modifier_hits.append(owner)
     if of_hits and modifier_hits and _names_the_noun(modifier_hits[0][0], head):
         # "the East Ghouta region of rural Damascus", "the Al-Midan district of Damascus":
@@ -565,6 +619,52 @@ def _places_under(
     found.extend(modifier_hits)
     found.extend(other)
     return found
+
+
+# Verbs of a relative clause or participle that say where its head noun is or happened:
+# "villages located near X", "an explosion that ripped through X", "a raid which took
+# place in X".
+_WHERE_VERBS = frozenset(
+    "locate situate base position station occur happen rip tear erupt explode take".split()
+)
+
+
+def _says_where(clause: Token) -> bool:
+    """A clause on a noun that locates it: a participle of position ("located in X") or
+    an active relative clause of occurrence whose subject is the noun ("that ripped
+    through X"); "a man who was arrested in X" is another event's place."""
+    if clause.lemma_ not in _WHERE_VERBS:
+        return False
+    if clause.lemma_ == "take" and not any(
+        c.dep_ == "dobj" and c.lower_ == "place" for c in clause.children
+    ):
+        return False
+    if clause.dep_ == "acl":
+        return clause.tag_ == "VBN"
+    return any(
+        c.dep_ == "nsubj" and c.lower_ in ("that", "which") for c in clause.children
+    ) or clause.lemma_ in ("locate", "situate", "base", "position", "station")
+
+
+def _capitalised_adjective(tok: Token, gaz: Gazetteer, context: Sequence[str]) -> bool:
+    """A capitalised word tagged ADJ with no entity that the gazetteer knows and that is
+    no nationality ("Syrian"): a place name the model misread."""
+    return (
+        tok.pos_ == "ADJ"
+        and not tok.ent_type_
+        and tok.text[:1].isupper()
+        and load_actor_tables().country(tok.text) is None
+        and gaz.best(tok.text, context) is not None
+    )
+
+
+def _well_known(name: str, gaz: Gazetteer, context: Sequence[str]) -> bool:
+    """A country, a state, or a city of PERSON_LIKE_MIN_POPULATION or more: a place even
+    when the model tags the name ORG ("in the capital, Colombo")."""
+    cand = gaz.best(name, context)
+    return cand is not None and (
+        cand.kind != "city" or cand.population >= PERSON_LIKE_MIN_POPULATION
+    )
 
 
 # Place nouns for a region, whose "X <noun> of Y" names X as the region and Y as its container.
@@ -603,7 +703,7 @@ def _names_the_noun(place: Place, noun: Token) -> bool:
     lacks ("the Al-Midan district"), or a region on a region noun ("the Ghouta region")."""
     if place.precision is None:
         return True
-    return place.precision == "region" and noun.lemma_ in _REGION_NOUNS
+    return place.precision == "region" and _is(noun, _REGION_NOUNS)
 
 
 def _prep_objects(prep: Token) -> list[Token]:
@@ -790,7 +890,11 @@ def _clause_scene(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> lis
     top = _clause_top(trigger)
     phrases: list[tuple[int, list[Hit]]] = []
     for tok in top.subtree:
-        if tok.dep_ == "prep" and tok.lower_ in _SCENE_PREPS and not _in_speech(tok, top):
+        if (
+            tok.dep_ == "prep"
+            and tok.lower_ in _SCENE_PREPS
+            and not _in_speech(tok, top, trigger.lemma_ in _PROTEST_LEMMAS)
+        ):
             hits = [
                 h for obj in _prep_objects(tok) for h in _places_under(obj, context, gaz, 1, True)
             ]
@@ -814,7 +918,7 @@ def _granularity(hit: Hit) -> int:
     return {"city": 1, "region": 2, "country": 3}.get(place.precision, 1)
 
 
-def _in_speech(tok: Token, top: Token) -> bool:
+def _in_speech(tok: Token, top: Token, protest: bool = False) -> bool:
     """Inside reported speech, a relative clause or an earlier or later event ("after he
     arrived in Washington") below ``top``: not the event's scene."""
     for anc in tok.ancestors:
@@ -824,6 +928,10 @@ def _in_speech(tok: Token, top: Token) -> bool:
             return True
         if anc.lower_ == "according":
             return True  # the source's place: "according to a source in Damascus"
+        if anc.dep_ == "prep" and (
+            anc.lower_ in _TOPIC_PREPS or (anc.lower_ == "against" and protest)
+        ):
+            return True  # what the event is about: "protested against the killings in X"
         if anc.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lower_ in _OTHER_TIME_MARKS for c in anc.children
         ):
@@ -846,11 +954,18 @@ def _spatial_object(
             if chunk is not None:
                 # a PERSON-tagged name counts only if the gazetteer knows it ("captured
                 # Palmyra"); an unknown one is a person ("captured John Smith")
-                known = chunk[1] != "PERSON" or bool(gaz.lookup(chunk[0].text))
+                # ("captured John Smith"), unless the verb takes only places ("entered
+                # X") or the name starts with a word for a kind of place ("Tal X").
+                known = (
+                    chunk[1] != "PERSON"
+                    or a.lemma_ in _PLACE_ONLY_VERBS
+                    or bool(gaz.lookup(chunk[0].text))
+                    or _leading_generic(chunk[0])
+                )
                 hit = _accept(chunk[0], chunk[1], context, gaz, loose and known)
                 if hit is not None:
                     return hit
-            if c.lemma_ in nouns or c.lemma_ in _RELATIONAL_NOUNS:
+            if _is(c, nouns) or _is(c, _RELATIONAL_NOUNS):
                 hits = _places_under(c, context, gaz, 0)
                 if hits:
                     return hits[0]
@@ -871,7 +986,7 @@ def _relative_head_place(
     chunk = _proper_chunk(trigger.head)
     if chunk is not None:
         return _accept(chunk[0], chunk[1], context, gaz, where)
-    if trigger.head.lemma_ in _place_nouns():
+    if _is(trigger.head, _place_nouns()):
         hits = _places_under(trigger.head, context, gaz, 0)
         return hits[0] if hits else None
     return None
@@ -911,7 +1026,7 @@ def _places_under_participant(
     a noun in apposition or coordination with it ("the army's positions near X")."""
     found: list[tuple[Place, int, int]] = []
     nouns = _place_nouns()
-    if noun.lemma_ in nouns:
+    if _is(noun, nouns):
         found.extend(_places_under(noun, context, gaz, 1))
         if found:
             return found
