@@ -469,6 +469,18 @@ def test_delivering_goods_is_aid(pipeline) -> None:  # type: ignore[no-untyped-d
         ("Ghana rejected a proposal from Togo for joint border patrols.", "GHA", "12", "TGO"),
         # a shelled capital is the place and its country, not the government
         ("Russian artillery shelled Kyiv overnight.", "RUSMIL", "19", "UKR"),
+        # the attack that did a passive killing names who killed
+        ("Three civilians were killed in a U.S. drone strike in Yemen.", "USA", "195", "YEMCVL"),
+        (
+            "Six men were killed in an air strike by Syrian government forces.",
+            "SYRMIL",
+            "19",
+            "SYRCVL",
+        ),
+        # a region the actor tables do not know is still a country's territory
+        ("The Chinese navy held drills in Hawaii.", "CHNMIL", "15", "USA"),
+        # a list the parser reads as an apposition still meets as a list
+        ("Ghana, Togo, and Benin met on Monday.", "TGO", "04", "BEN"),
         # unclaimed violence is by unidentified armed forces of the country where it happened
         ("A car bomb killed three policemen in Kirkuk on Friday.", "IRQUAF", "19", "IRQCOP"),
         ("Two Malian soldiers were killed by a landmine near Gao.", "MLIUAF", "19", "MLIMIL"),

@@ -205,7 +205,10 @@ class EventFinder:
                     out.append(demand)
         noun_patterns = {tok.i: pattern for tok, pattern, noun in matches if noun}
         topics = {tok.i for tok, pattern, _ in matches if pattern.cameo[:2] in TOPIC_ROOTS}
+        causes = _causes(matches, verb_events)
         for tok, pattern, noun in matches:
+            if noun and tok.i in causes:
+                continue  # "were killed in an air strike": one event, carried by the verb
             if noun and tok.dep_ in ("dobj", "obj") and tok.head.i in verb_events:
                 continue  # "imposed sanctions": the verb event already covers it
             if noun and tok.dep_ == "nsubj" and tok.head.i in verb_events:
@@ -259,6 +262,10 @@ class EventFinder:
             sources, target_options = (
                 self._noun_arguments(tok, pattern) if noun else self._verb_arguments(tok, pattern)
             )
+            cause = next((n for n, v in causes.items() if v == tok.i), None)
+            if cause is not None and not sources:
+                # "were killed in an Israeli air strike": who struck killed them
+                sources = self._noun_arguments(tok.doc[cause], noun_patterns[cause])[0]
             src_actors = _resolve_all(sources, actors)
             if not any(a.code for a in src_actors):
                 agents = [t for t in sources if t.lemma_.lower() in self._instrument_lemmas]
@@ -501,6 +508,8 @@ class EventFinder:
             source = _subject(carrier.head)
         if source is None:  # "took part in peacekeeping operations", "responsible for killings"
             source = _participant(tok)
+        if source is None:  # "an air strike by government forces"
+            source = _prep_object(tok, "by")
         if source is not None and source.tag_ == "PRP$" and tok.dep_ in ("dobj", "obj"):
             # "X continued its attacks", "completed their withdrawal": the owner named by a
             # possessive pronoun on an object is the clause's subject
@@ -729,9 +738,36 @@ def _aux(tok: Token) -> set[str]:
     return {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
 
 
+def _causes(
+    matches: Sequence[tuple[Token, Pattern, bool]], verb_events: set[int]
+) -> dict[int, int]:
+    """Violence nouns that say how a passive act of violence was done, by index, with
+    the verb's index: "were killed in an air strike", "was destroyed by shelling"."""
+    out = {}
+    for tok, pattern, noun in matches:
+        if not noun or pattern.cameo[:2] not in VIOLENCE_ROOTS or tok.dep_ != "pobj":
+            continue
+        verb = tok.head.head
+        if tok.head.lower_ in ("in", "by") and verb.i in verb_events and _is_passive(verb):
+            out[tok.i] = verb.i
+    return out
+
+
 def _sharper(pattern: Pattern, verb: Token, noun_patterns: dict[int, Pattern]) -> Pattern:
-    """'airstrikes killed': the subject noun's code when it is a sharper code of the same root."""
+    """'airstrikes killed', 'were killed in an air strike': the cause noun's code when it is
+    a sharper code of the same root."""
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        subj = next(
+            (
+                p
+                for prep in verb.children
+                if prep.dep_ == "prep" and prep.lower_ in ("in", "by")
+                for p in prep.children
+                if p.dep_ == "pobj" and p.i in noun_patterns
+            ),
+            None,
+        )
     found = noun_patterns.get(subj.i) if subj is not None else None
     if (
         found is not None
@@ -1103,6 +1139,14 @@ def _with_conjuncts(tok: Token | None) -> list[Token]:
     out = [tok]
     # conjuncts may hang on any token of a multi-word name ("Barack Obama and Vladimir Putin")
     stack = [c for t in _entity_tokens(tok) for c in t.children if c.dep_ == "conj"]
+    # "The US, Russia, and Switzerland met": a list the parser read as an apposition
+    stack += [
+        c
+        for c in tok.children
+        if c.dep_ == "appos"
+        and c.ent_type_ == tok.ent_type_ in ("GPE", "ORG")
+        and any(g.dep_ == "conj" for g in c.children)
+    ]
     while stack:
         conj = stack.pop()
         if conj.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -1201,6 +1245,8 @@ def _place_target(tok: Token, noun: bool, actors: DocumentActors) -> list[Actor]
         if place is None or place.ent_type_ not in ("GPE", "LOC"):
             continue
         found = [a for a in _resolve_targets(_with_conjuncts(place), actors) if a.code]
+        if not found:  # "exercises in Alaska": a region or city the gazetteer knows
+            found = _gazetteer_country(place)
         if found:
             # a place, not its government: "in Beijing" is China, not CHNGOV
             return [
@@ -1208,6 +1254,20 @@ def _place_target(tok: Token, noun: bool, actors: DocumentActors) -> list[Actor]
                 for a in found
             ]
     return []
+
+
+def _gazetteer_country(place: Token) -> list[Actor]:
+    """The country of a named place the actor tables do not know, as an actor."""
+    tokens = _entity_tokens(place)
+    name = " ".join(t.text for t in tokens)
+    cands = load_gazetteer().lookup(name)
+    best = max(cands, key=lambda c: c.population) if cands else None
+    if best is None or not best.country:
+        return []
+    start = tokens[0].idx
+    end = tokens[-1].idx + len(tokens[-1].text)
+    actor = Actor(name, code=best.country, country=best.country, start=start, end=end)
+    return [replace(actor, evidence="place")]
 
 
 NESTED_PREPS = ("against", "on", "with", "to", "between", "into")
