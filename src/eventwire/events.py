@@ -304,7 +304,8 @@ class EventFinder:
             if not tgt_actors and cameo[:2] not in VENUE_ROOTS:
                 # "declared a ceasefire in Idlib", "condemned attacks in Tehran": with no
                 # party named, the place the act is aimed at
-                tgt_actors = _place_target(tok, noun, actors)
+                home = {a.country for a in src_actors if a.country}
+                tgt_actors = _place_target(tok, noun, actors, home)
             if noun and not any(a.code for a in src_actors):
                 continue  # an event noun without a resolved performer is too weak to emit
             pairs = [(s, t) for s in src_actors or [None] for t in tgt_actors or [None]]
@@ -1233,7 +1234,9 @@ def _condition_subjects(verb: Token) -> list[Token]:
     ]
 
 
-def _place_target(tok: Token, noun: bool, actors: DocumentActors) -> list[Actor]:
+def _place_target(
+    tok: Token, noun: bool, actors: DocumentActors, home: set[str] | None = None
+) -> list[Actor]:
     """A named country or city after "in" on the event word, its object, or the act it
     plans or refuses ("threatened to resume attacks in Israel")."""
     heads = [tok] if noun else [_object(tok), tok]
@@ -1246,7 +1249,8 @@ def _place_target(tok: Token, noun: bool, actors: DocumentActors) -> list[Actor]
             continue
         found = [a for a in _resolve_targets(_with_conjuncts(place), actors) if a.code]
         if not found:  # "exercises in Alaska": a region or city the gazetteer knows
-            found = _gazetteer_country(place)
+            # (not the performer's own country: "drills in Tibet" by China aim at no one)
+            found = [a for a in _gazetteer_country(place) if a.country not in (home or ())]
         if found:
             # a place, not its government: "in Beijing" is China, not CHNGOV
             return [
