@@ -137,6 +137,16 @@ CASES: list[tuple[str, str, str]] = [
     ("Gunmen slew two policemen in Kano.", "slew", "19"),
     ("Islamic State militants executed two Iraqi policemen.", "executed", "18"),
     ("Islamic State militants held civilians as human shields in Mosul.", "held", "18"),
+    ("The Syrian army began an assault on the airport.", "began", "19"),
+    ("Russian forces resumed attacks on Kyiv.", "resumed", "19"),
+    ("Iraqi troops drove the militants out of the town.", "drove", "19"),
+    ("Syrian troops expelled the jihadists from the village.", "expelled", "19"),
+    ("Afghan troops secured the town after the battle.", "secured", "19"),
+    ("Militants infiltrated the border area in Kashmir.", "infiltrated", "19"),
+    ("Villagers hacked a suspected thief to death in Kenya.", "hacked", "18"),
+    ("Militants threw a grenade at a police post in Kashmir.", "threw", "18"),
+    ("Maoist rebels set landmines on the road.", "set", "18"),
+    ("Soldiers drove thousands of villagers out of their homes in Rakhine.", "drove", "20"),
 ]
 
 # Statements (root 01) are off by default, so they are checked with a coder that keeps them.
@@ -203,6 +213,9 @@ def test_statement_phrasing_reaches_root(statement_coder, text: str, word: str, 
         "The Democrats regained control of the House.",
         "The Iraqi government executed the plan.",
         "The United States hit China with new tariffs.",
+        "The Kenyan company began operations in Uganda.",
+        "Joe Biden secured Pennsylvania in the election.",
+        "Police secured the area after the blast.",
     ],
 )
 def test_no_event_on_near_misses(coder, text: str) -> None:
@@ -210,8 +223,9 @@ def test_no_event_on_near_misses(coder, text: str) -> None:
 
     Each sentence has coded actors, so a bare ``ask``, ``build``, ``land in`` or ``head to``
     line would make it an event (a "visit" by a missile or by troops). ``enter``, ``regain``,
-    ``execute`` and ``hit`` take only military objects: migrants entering a country, a party
-    regaining control of a chamber, a plan executed and tariffs that hit are no assaults.
+    ``execute``, ``hit``, ``begin`` and ``secure`` take only military objects: migrants
+    entering a country, a party regaining control of a chamber, a plan executed, tariffs
+    that hit, a firm beginning operations and a candidate securing a state are no assaults.
     """
     article = Article("t", text, datetime.date(2020, 7, 8))
     assert coder.extract_batch([article])[0] == []
