@@ -147,6 +147,12 @@ CASES: list[tuple[str, str, str]] = [
     ("Militants threw a grenade at a police post in Kashmir.", "threw", "18"),
     ("Maoist rebels set landmines on the road.", "set", "18"),
     ("Soldiers drove thousands of villagers out of their homes in Rakhine.", "drove", "20"),
+    ("Russia dispatched fighter jets to Belarus.", "dispatched", "15"),
+    ("The United States provided military training to the Malian army.", "provided", "06"),
+    ("The U.S. military is hitting Islamic State militants in Syria.", "hitting", "19"),
+    ("Government troops routed the rebels near Goma.", "routed", "19"),
+    ("Hamas rocketed Tel Aviv on Tuesday.", "rocketed", "19"),
+    ("Militants butchered 20 villagers in Congo.", "butchered", "19"),
 ]
 
 # Statements (root 01) are off by default, so they are checked with a coder that keeps them.
@@ -216,6 +222,8 @@ def test_statement_phrasing_reaches_root(statement_coder, text: str, word: str, 
         "The Kenyan company began operations in Uganda.",
         "Joe Biden secured Pennsylvania in the election.",
         "Police secured the area after the blast.",
+        "The ruling party routed the opposition in the election.",
+        "Oil prices rocketed after the attack.",
     ],
 )
 def test_no_event_on_near_misses(coder, text: str) -> None:
