@@ -125,6 +125,34 @@ CASES: list[tuple[str, str, str]] = [
     ),
     ("Ukraine presented evidence of Russian involvement in the attack.", "presented", "11"),
     ("The Ugandan government allowed the return of refugees from Kenya.", "allowed", "08"),
+    # conflict: positions, quarters and facilities as objects of assault and capture verbs
+    ("Rebel fighters stormed the army's defences near Hama.", "stormed", "19"),
+    ("French police stormed a migrant camp near Calais.", "stormed", "19"),
+    ("Government troops stormed into the rebel town.", "stormed", "19"),
+    ("Kurdish fighters captured several hilltops near Raqqa.", "captured", "19"),
+    ("Iraqi troops entered the eastern neighbourhoods of Mosul.", "entered", "19"),
+    ("The Ukrainian army launched a counter-offensive near Kharkiv.", "launched", "19"),
+    ("The Syrian army regained the town of Palmyra.", "regained", "19"),
+    ("A Russian shell hit a school in Kharkiv.", "hit", "19"),
+    ("Gunmen slew two policemen in Kano.", "slew", "19"),
+    ("Islamic State militants executed two Iraqi policemen.", "executed", "18"),
+    ("Islamic State militants held civilians as human shields in Mosul.", "held", "18"),
+    ("The Syrian army began an assault on the airport.", "began", "19"),
+    ("Russian forces resumed attacks on Kyiv.", "resumed", "19"),
+    ("Iraqi troops drove the militants out of the town.", "drove", "19"),
+    ("Syrian troops expelled the jihadists from the village.", "expelled", "19"),
+    ("Afghan troops secured the town after the battle.", "secured", "19"),
+    ("Militants infiltrated the border area in Kashmir.", "infiltrated", "19"),
+    ("Villagers hacked a suspected thief to death in Kenya.", "hacked", "18"),
+    ("Militants threw a grenade at a police post in Kashmir.", "threw", "18"),
+    ("Maoist rebels set landmines on the road.", "set", "18"),
+    ("Soldiers drove thousands of villagers out of their homes in Rakhine.", "drove", "20"),
+    ("Russia dispatched fighter jets to Belarus.", "dispatched", "15"),
+    ("The United States provided military training to the Malian army.", "provided", "06"),
+    ("The U.S. military is hitting Islamic State militants in Syria.", "hitting", "19"),
+    ("Government troops routed the rebels near Goma.", "routed", "19"),
+    ("Hamas rocketed Tel Aviv on Tuesday.", "rocketed", "19"),
+    ("Militants butchered 20 villagers in Congo.", "butchered", "19"),
 ]
 
 # Statements (root 01) are off by default, so they are checked with a coder that keeps them.
@@ -187,13 +215,25 @@ def test_statement_phrasing_reaches_root(statement_coder, text: str, word: str, 
         "The Iraqi government built a bridge over the Tigris.",
         "A Russian missile landed in Poland.",
         "Russian troops headed to Kherson.",
+        "Thousands of migrants entered Greece from Turkey.",
+        "The Democrats regained control of the House.",
+        "The Iraqi government executed the plan.",
+        "The United States hit China with new tariffs.",
+        "The Kenyan company began operations in Uganda.",
+        "Joe Biden secured Pennsylvania in the election.",
+        "Police secured the area after the blast.",
+        "The ruling party routed the opposition in the election.",
+        "Oil prices rocketed after the attack.",
     ],
 )
 def test_no_event_on_near_misses(coder, text: str) -> None:
     """Senses the object lists leave out, and phrasings kept out of the table on purpose.
 
     Each sentence has coded actors, so a bare ``ask``, ``build``, ``land in`` or ``head to``
-    line would make it an event (a "visit" by a missile or by troops).
+    line would make it an event (a "visit" by a missile or by troops). ``enter``, ``regain``,
+    ``execute``, ``hit``, ``begin`` and ``secure`` take only military objects: migrants
+    entering a country, a party regaining control of a chamber, a plan executed, tariffs
+    that hit, a firm beginning operations and a candidate securing a state are no assaults.
     """
     article = Article("t", text, datetime.date(2020, 7, 8))
     assert coder.extract_batch([article])[0] == []
