@@ -481,6 +481,9 @@ def test_delivering_goods_is_aid(pipeline) -> None:  # type: ignore[no-untyped-d
         ("The Chinese navy held drills in Hawaii.", "CHNMIL", "15", "USA"),
         # a list the parser reads as an apposition still meets as a list
         ("Ghana, Togo, and Benin met on Monday.", "TGO", "04", "BEN"),
+        # claiming or charging that another party attacked is accusing it
+        ("Armenia claimed that Azerbaijani forces had shelled a village.", "ARM", "112", "AZEMIL"),
+        ("Kenya charged that Somali militants attacked a police post.", "KEN", "112", "SOMREB"),
         # unclaimed violence is by unidentified armed forces of the country where it happened
         ("A car bomb killed three policemen in Kirkuk on Friday.", "IRQUAF", "19", "IRQCOP"),
         ("Two Malian soldiers were killed by a landmine near Gao.", "MLIUAF", "19", "MLIMIL"),

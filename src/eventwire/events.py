@@ -124,6 +124,7 @@ COOPERATION_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 OBLIGATION_AUX = frozenset({"must"})
 REFUSAL_CODE = "12"
 DEMAND_CODE = "10"
+ACCUSE_CODE = "112"
 # Roots of asking that a protest voices ("marched demanding", "staged rallies to demand").
 VOICED_ROOTS = frozenset({"02", "10"})
 PROTEST_ROOT = "14"
@@ -203,6 +204,19 @@ class EventFinder:
                 demand = self._demand(tok, rule, actors)
                 if demand is not None:
                     out.append(demand)
+        conflict_acts = {
+            tok.i for tok, pattern, noun in matches if not noun and pattern.cameo[:2] >= "09"
+        }
+        coded_allegations = {
+            tok.i for tok, pattern, noun in matches if not noun and pattern.cameo[:2] == "11"
+        }
+        for tok in sent:
+            if tok.i not in coded_allegations:
+                accusation = self._allegation(tok, conflict_acts, actors)
+                if accusation is not None:
+                    out.append(accusation)
+                    # "charged that X attacked": an accusation, not a legal charge
+                    matches = [m for m in matches if m[0].i != tok.i]
         noun_patterns = {tok.i: pattern for tok, pattern, noun in matches if noun}
         topics = {tok.i for tok, pattern, _ in matches if pattern.cameo[:2] in TOPIC_ROOTS}
         causes = _causes(matches, verb_events)
@@ -451,6 +465,33 @@ class EventFinder:
             return None
         target = next((a for a in addressees if a.code), None)
         return Candidate(tok, pattern, DEMAND_CODE, source, target, None, False)
+
+    def _allegation(
+        self, tok: Token, conflict_acts: set[int], actors: DocumentActors
+    ) -> Candidate | None:
+        """'X claimed/charged that Y attacked Z' is X accusing Y (CAMEO 112); the alleged
+        act itself is not reported as done. A group claiming its own act ("claimed that
+        they had attacked") is no accusation."""
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in ALLEGATION_HEADS or _object(tok):
+            return None
+        clause = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if clause is None or not any(t.i in conflict_acts for t in clause.subtree):
+            return None
+        accused = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if accused is None or accused.pos_ == "PRON":
+            return None
+        source = next(
+            (a for a in _resolve_all(_with_conjuncts(_subject(tok)), actors) if a.code), None
+        )
+        target = next(
+            (a for a in _resolve_targets(_with_conjuncts(accused), actors) if a.code), None
+        )
+        if source is None or target is None or target.start == source.start:
+            return None
+        rule = Pattern(
+            ACCUSE_CODE, tok.lemma_.lower(), "VERB", None, frozenset(), None, "rule:allege"
+        )
+        return Candidate(tok, rule, ACCUSE_CODE, source, target, None, False)
 
     # -- arguments -----------------------------------------------------------------------
 
