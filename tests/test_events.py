@@ -481,6 +481,9 @@ def test_delivering_goods_is_aid(pipeline) -> None:  # type: ignore[no-untyped-d
         ("The Chinese navy held drills in Hawaii.", "CHNMIL", "15", "USA"),
         # a list the parser reads as an apposition still meets as a list
         ("Ghana, Togo, and Benin met on Monday.", "TGO", "04", "BEN"),
+        # forces of two countries exercising together cooperate militarily
+        ("Indian and Japanese warships began naval drills on Monday.", "INDMIL", "062", None),
+        ("The Russian navy held exercises with Chinese warships.", "CHNMIL", "062", "RUSMIL"),
         # claiming or charging that another party attacked is accusing it
         ("Armenia claimed that Azerbaijani forces had shelled a village.", "ARM", "112", "AZEMIL"),
         ("Kenya charged that Somali militants attacked a police post.", "KEN", "112", "SOMREB"),
@@ -506,3 +509,13 @@ def test_unclaimed_violence_without_a_country_keeps_no_source(pipeline):
         if e.source is not None and e.source.sector == "UAF"
     ]
     assert inferred and inferred[0].text == "" and inferred[0].evidence == "inferred"
+
+
+@pytest.mark.slow
+def test_a_reported_pronoun_prefers_the_reported_clauses_subject(pipeline):
+    text = (
+        "Kurdish rebels have vowed to keep fighting until they capture the town of Afrin, "
+        "Turkish officials said."
+    )
+    captures = [e for e in coded(pipeline, text) if e.trigger == "capture"]
+    assert captures and all(e.source.text == "Kurdish rebels" for e in captures)

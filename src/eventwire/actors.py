@@ -691,7 +691,7 @@ def reporting_verb(tok: Token, max_steps: int = 6) -> Token | None:
     for _ in range(max_steps):
         if node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS:
             return node.head
-        if node.head is node:
+        if node.head.i == node.i:
             return None
         node = node.head
     return None
@@ -710,17 +710,28 @@ def _reporting_speaker(pronoun: Token) -> Token | None:
     speaker = _speaker(verb) if verb is not None else None
     if speaker is None:
         return None
-    plural = speaker.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in speaker.children)
+    # "Rebels have sworn to fight until they win, officials said": the reported clause's
+    # own subject, nearer the pronoun, comes before the speaker
+    node = pronoun.head
+    while node.i != verb.i and node.head.i != node.i:
+        node = node.head
+        subject = _speaker(node)
+        if node.i != verb.i and subject is not None and _agrees(subject, number):
+            return subject
+    return speaker if _agrees(speaker, number) else None
+
+
+def _agrees(noun: Token, number: str | None) -> bool:
+    """Can "it"/"they" refer to the noun?"""
+    plural = noun.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in noun.children)
     # "the Houthis" (tagged a singular PERSON) and bodies ("the government said they")
     # may be "they"; a single person may not
-    group = speaker.ent_type_ in ("NORP", "GPE", "ORG") or (
-        speaker.pos_ == "PROPN" and speaker.text.endswith("s")
+    group = noun.ent_type_ in ("NORP", "GPE", "ORG") or (
+        noun.pos_ == "PROPN" and noun.text.endswith("s")
     )
     if number == "plur" and not plural and not group:
-        return None
-    if number == "sing" and plural:
-        return None
-    return speaker
+        return False
+    return not (number == "sing" and plural)
 
 
 def stance_prefix(tok: Token) -> bool:
@@ -767,7 +778,7 @@ def _entity_head(tok: Token) -> Token:
     last = tok
     while last.i + 1 < tok.sent.end and tok.doc[last.i + 1].ent_iob_ == "I":
         last = tok.doc[last.i + 1]
-    return last if last is not tok and last.pos_ == "PROPN" else tok
+    return last if last.i != tok.i and last.pos_ == "PROPN" else tok
 
 
 def _phrase_tokens(head: Token) -> list[Token]:

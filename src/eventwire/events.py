@@ -125,6 +125,9 @@ OBLIGATION_AUX = frozenset({"must"})
 REFUSAL_CODE = "12"
 DEMAND_CODE = "10"
 ACCUSE_CODE = "112"
+POSTURE_ROOT, JOINT_EXERCISE_CODE = "15", "062"
+#: Words for military exercises, which forces of two countries hold together.
+EXERCISE_WORDS = frozenset("exercise drill game wargame manoeuvre maneuver".split())
 # Roots of asking that a protest voices ("marched demanding", "staged rallies to demand").
 VOICED_ROOTS = frozenset({"02", "10"})
 PROTEST_ROOT = "14"
@@ -324,6 +327,13 @@ class EventFinder:
                 continue  # an event noun without a resolved performer is too weak to emit
             pairs = [(s, t) for s in src_actors or [None] for t in tgt_actors or [None]]
             coded = [a for a in src_actors if a.code]
+            if cameo[:2] == POSTURE_ROOT and _exercise(tok):
+                nations = {a.country for a in coded if a.country}
+                nations |= {a.country for a in tgt_actors if a.country and partner}
+                if len(nations) > 1:
+                    # "French and Egyptian warships launched war games", "held drills with
+                    # the US navy": forces of two countries exercising together cooperate
+                    cameo = JOINT_EXERCISE_CODE
             if not tgt_actors and len(coded) > 1 and cameo[:2] in MUTUAL_ROOTS:
                 # "Obama and Putin met": each met the other
                 pairs = [(s, t) for s in coded for t in coded if s is not t]
@@ -453,7 +463,7 @@ class EventFinder:
     def _demand(self, tok: Token, pattern: Pattern, actors: DocumentActors) -> Candidate | None:
         """'X said that Y must do Z' is X demanding of Y (CAMEO 10)."""
         verb = tok
-        while verb.dep_ in ("xcomp", "conj") and verb.head is not verb:
+        while verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i:
             verb = verb.head
         speech = verb.head
         if verb.dep_ != "ccomp" or speech.lemma_.lower() not in REPORTING_VERBS:
@@ -590,7 +600,7 @@ class EventFinder:
                 return "obliged"
             if aux & HYPOTHETICAL_AUX:
                 return "hypothetical"
-            if node is not tok and node.lemma_.lower() in DENIAL_HEADS and node.is_ancestor(tok):
+            if node.i != tok.i and node.lemma_.lower() in DENIAL_HEADS and node.is_ancestor(tok):
                 return "negated"
             if node.dep_ == "xcomp" and node.head.lemma_.lower() in UNREALISED_HEADS:
                 return "embedded"  # "threatened to cut", "refused to lift", "urged X to attack"
@@ -631,8 +641,8 @@ class EventFinder:
             ):
                 # a purpose shares its head's modality: "would not give permission to
                 # Russia to help Israel", "no plan to attack"
-                node = node.head if node.head is not node else None
-            elif node.dep_ == "ccomp" and node is tok:
+                node = node.head if node.head.i != node.i else None
+            elif node.dep_ == "ccomp" and node.i == tok.i:
                 node = node.head
             else:
                 node = None
@@ -647,6 +657,9 @@ class EventFinder:
                 return "plan"
             if node.dep_ in ("xcomp", "acomp") and node.head.lemma_.lower() in INTENT_HEADS:
                 return "plan"
+            to_clause = any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+            if node.dep_ == "advcl" and to_clause and node.head.lemma_.lower() in INTENT_HEADS:
+                return "plan"  # "have sworn to fight", parsed as an adverbial clause
             if node.dep_ == "advcl" and any(
                 c.dep_ == "aux" and c.lower_ == "to" for c in node.children
             ):
@@ -834,6 +847,12 @@ def _peacekeeping(troops: Token) -> bool:
         any(c.lemma_.lower() in ("peacekeeping", "peacekeeper") for c in troops.subtree)
         or troops.lemma_.lower() == "peacekeeper"
     )
+
+
+def _exercise(tok: Token) -> bool:
+    """The event is a military exercise: the word itself or the verb's object."""
+    obj = _object(tok) if tok.pos_ in ("VERB", "AUX") else None
+    return any(t is not None and t.lemma_.lower() in EXERCISE_WORDS for t in (tok, obj))
 
 
 def _joint(pattern: Pattern, verb: Token, noun_patterns: dict[int, Pattern]) -> Pattern:
@@ -1101,7 +1120,7 @@ def _subject(tok: Token) -> Token | None:
         subj = next((c for c in node.children if c.dep_ in ("nsubj", "csubj")), None)
         if subj is not None:
             return subj
-        if node.dep_ in ("xcomp", "acomp") and node.head is not node:
+        if node.dep_ in ("xcomp", "acomp") and node.head.i != node.i:
             obj = _object(node.head)
             if (
                 obj is not None
@@ -1111,7 +1130,7 @@ def _subject(tok: Token) -> Token | None:
             ):
                 return obj  # object control: "prompted Kim to order"
             node = node.head
-        elif node.dep_ in ("conj", "advcl", "pcomp", "prep") and node.head is not node:
+        elif node.dep_ in ("conj", "advcl", "pcomp", "prep") and node.head.i != node.i:
             node = node.head
         elif node.dep_ == "relcl":
             return node.head
