@@ -174,6 +174,14 @@ CASES: list[tuple[str, str, str]] = [
     ("The Bolivian government declined to join the alliance.", "declined", "12"),
     ("The Israeli prime minister gave Hamas a final warning.", "gave", "13"),
     ("The Thai government issued a travel warning for Myanmar.", "issued", "16"),
+    # verbal defence (05), postponing a protest (08), attending an inauguration abroad (04)
+    ("The Turkish president defended Qatar over the accusations.", "defended", "05"),
+    ("The Indian government defended its crackdown in Kashmir.", "defended", "05"),
+    ("Ukrainian troops defended the city over three days.", "defended", "07"),
+    ("The Kenyan opposition postponed the demonstration in Nairobi.", "postponed", "08"),
+    ("The Indian prime minister attended the inauguration in Colombo.", "attended", "04"),
+    ("American drones hit the militant group in Somalia.", "hit", "19"),
+    ("Syrian troops stormed through the old city of Homs.", "stormed", "19"),
     # a passive execution has no object for the object list
     ("Two Kurdish fighters were executed by Islamic State militants in Syria.", "executed", "18"),
 ]
