@@ -153,6 +153,37 @@ CASES: list[tuple[str, str, str]] = [
     ("Government troops routed the rebels near Goma.", "routed", "19"),
     ("Hamas rocketed Tel Aviv on Tuesday.", "rocketed", "19"),
     ("Militants butchered 20 villagers in Congo.", "butchered", "19"),
+    # attack: a violent object wins over a verbal compound ("government troops")
+    ("Gunmen attacked a government building in Kabul.", "attacked", "19"),
+    ("Rebels attacked government troops near Goma.", "attacked", "19"),
+    ("The opposition leader attacked the government policy on migrants.", "attacked", "11"),
+    # fight and battle take armed objects
+    ("Kurdish fighters fought Islamic State militants near Raqqa.", "fought", "19"),
+    ("Government troops battled the rebels for control of the town.", "battled", "19"),
+    ("The Somali army fought back after the ambush.", "fought", "19"),
+    # material aid: small arms, medical goods, airlifts, handovers
+    ("The Turkish army gave rifles to the Somali national army.", "gave", "07"),
+    ("Japan sent ventilators to Indonesia.", "sent", "07"),
+    ("The Indian air force flew ten tons of relief supplies into Nepal.", "flew", "07"),
+    # returning property (08)
+    ("The United States returned a stolen portrait to Poland.", "returned", "08"),
+    ("Italian police returned looted items to Egypt.", "returned", "08"),
+    # refusals (12) and warnings (13)
+    ("Serbia and Kosovo failed to reach an agreement on licence plates.", "failed", "12"),
+    ("The Peruvian president declined to resign despite the protests.", "declined", "12"),
+    ("The Bolivian government declined to join the alliance.", "declined", "12"),
+    ("The Israeli prime minister gave Hamas a final warning.", "gave", "13"),
+    ("The Thai government issued a travel warning for Myanmar.", "issued", "16"),
+    # verbal defence (05), postponing a protest (08), attending an inauguration abroad (04)
+    ("The Turkish president defended Qatar over the accusations.", "defended", "05"),
+    ("The Indian government defended its crackdown in Kashmir.", "defended", "05"),
+    ("Ukrainian troops defended the city over three days.", "defended", "07"),
+    ("The Kenyan opposition postponed the demonstration in Nairobi.", "postponed", "08"),
+    ("The Indian prime minister attended the inauguration in Colombo.", "attended", "04"),
+    ("American drones hit the militant group in Somalia.", "hit", "19"),
+    ("Syrian troops stormed through the old city of Homs.", "stormed", "19"),
+    # a passive execution has no object for the object list
+    ("Two Kurdish fighters were executed by Islamic State militants in Syria.", "executed", "18"),
 ]
 
 # Statements (root 01) are off by default, so they are checked with a coder that keeps them.
@@ -224,10 +255,17 @@ def test_statement_phrasing_reaches_root(statement_coder, text: str, word: str, 
         "Police secured the area after the blast.",
         "The ruling party routed the opposition in the election.",
         "Oil prices rocketed after the attack.",
+        "The Liberian government fought the Ebola epidemic in 2014.",
+        "The Kenyan government is fighting corruption in the police.",
+        "The Nigerian army is battling the cholera outbreak in Borno.",
+        "The Iraqi government executed the reform plan in 2019.",
     ],
 )
 def test_no_event_on_near_misses(coder, text: str) -> None:
     """Senses the object lists leave out, and phrasings kept out of the table on purpose.
+
+    ``fight`` and ``battle`` take armed objects only: an epidemic, corruption or an outbreak
+    is no armed clash (the table cannot exclude objects, so it lists the armed ones).
 
     Each sentence has coded actors, so a bare ``ask``, ``build``, ``land in`` or ``head to``
     line would make it an event (a "visit" by a missile or by troops). ``enter``, ``regain``,
