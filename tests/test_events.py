@@ -481,6 +481,8 @@ def test_delivering_goods_is_aid(pipeline) -> None:  # type: ignore[no-untyped-d
         ("The Chinese navy held drills in Hawaii.", "CHNMIL", "15", "USA"),
         # a list the parser reads as an apposition still meets as a list
         ("Ghana, Togo, and Benin met on Monday.", "TGO", "04", "BEN"),
+        # "@none": fighting without an object is still fighting
+        ("Syrian rebels fought in the streets of Homs.", "SYRREB", "193", None),
         # forces of two countries exercising together cooperate militarily
         ("Indian and Japanese warships began naval drills on Monday.", "INDMIL", "062", None),
         ("The Russian navy held exercises with Chinese warships.", "CHNMIL", "062", "RUSMIL"),

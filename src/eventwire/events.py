@@ -428,6 +428,7 @@ class EventFinder:
         if obj is None:
             # "declined to comment": with no object, the infinitive is what is declined
             objects += [c.lemma_.lower() for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i]
+            objects.append("@none")  # "rebels fought in Aleppo": used without an object
         if obj is not None:
             objects = [obj.lemma_.lower(), obj.lower_]
             objects += [c.lemma_.lower() for c in obj.children if c.dep_ in ("conj", "compound")]

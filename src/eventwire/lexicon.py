@@ -26,7 +26,7 @@ VERB, NOUN = "VERB", "NOUN"
 _WORD = re.compile(r"[a-z]+")
 #: Object classes an object list may name besides lemmas: ``@place`` is a named place
 #: ("entered Quraytayn", "shelled Homs"), whatever its lemma.
-OBJECT_CLASSES = frozenset({"@place"})
+OBJECT_CLASSES = frozenset({"@place", "@none"})
 _CODE = re.compile(r"[0-9]{2,4}")
 _SHAPE = re.compile(r"(?P<head>\S+)(?:\s+\[(?P<objs>[^\[\]]*)\])?(?:\s+(?P<prep>\S+))?")
 
