@@ -761,6 +761,17 @@ def _prep_objects(prep: Token) -> list[Token]:
     return objs
 
 
+# Prepositions of what an attack is aimed at.
+_AIM_PREPS = frozenset("against towards toward".split())
+# Attacks and the verbs of firing, whose aim may be a place.
+_ASSAULT_LEMMAS = frozenset(
+    (
+        "attack assault offensive counteroffensive counter-offensive raid strike airstrike "
+        "bombing bombardment shelling operation push fire launch shell rocket"
+    ).split()
+)
+
+
 def _prep_places(
     tok: Token, context: Sequence[str], gaz: Gazetteer, *, motion: bool
 ) -> list[tuple[Place, int, int]]:
@@ -773,8 +784,14 @@ def _prep_places(
     for child in tok.children:
         word = child.lower_
         objs: list[Token] = []
+        loose = True
         if child.dep_ == "prep" and (word in _LOC_PREPS or (motion and word == "to")):
             objs = _prep_objects(child)
+        elif child.dep_ == "prep" and word in _AIM_PREPS and tok.lemma_ in _ASSAULT_LEMMAS:
+            # what an attack is aimed at, when it is a place: "an offensive against the
+            # villages of X", "fired shells towards the X district" (a named place
+            # only: "against Y" is mostly a party)
+            objs, loose = _prep_objects(child), False
         elif child.dep_ == "prep" and word == "during":
             # the place of the event the trigger happened during: "killed during an
             # attack in X", "during X's liberation" (never a name: "during the Games")
@@ -783,7 +800,7 @@ def _prep_places(
             for prep in child.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("of", "from", "to"):
                     objs.extend(o for o in prep.children if o.dep_ == "pobj")
-        hits = [h for o in objs for h in _places_under(o, context, gaz, 1, True)]
+        hits = [h for o in objs for h in _places_under(o, context, gaz, 1, loose)]
         if hits:
             phrases.append((abs(child.idx - tok.idx), _finest_first(hits)))
     # The nearest phrase first (a fronted "In Kandahar, ..." is usually the broader
@@ -1117,10 +1134,41 @@ def _places_under_participant(
             # "masked men firing guns in X", "pirates operating along X": where the
             # participant is, as its participle says
             found.extend(_prep_places(child, context, gaz, motion=False))
+            if depth < 2:
+                # "a car bomb targeting a mosque in X": where the attack is aimed
+                found.extend(_aimed_at(child, context, gaz, depth))
+        elif (
+            depth < 2
+            and child.dep_ == "relcl"
+            and child.i > noun.i
+            and any(c.dep_ == "nsubj" and c.lower_ in ("that", "which") for c in child.children)
+        ):
+            # "a bomb that ripped through a disco in X", "a car that targeted a
+            # checkpoint in Y": the thing acting is where it acts
+            found.extend(_prep_places(child, context, gaz, motion=False))
+            found.extend(_aimed_at(child, context, gaz, depth))
         elif depth < 2 and child.dep_ in ("appos", "conj", "oprd") and child.pos_ == "NOUN":
             # "the army's villages of X", "the army ... and its positions at X"
             found.extend(_places_under_participant(child, context, gaz, depth + 1))
     return found
+
+
+def _aimed_at(
+    verb: Token, context: Sequence[str], gaz: Gazetteer, depth: int
+) -> list[tuple[Place, int, int]]:
+    """Where a spatial verb on a participant strikes: its place object ("targeting
+    Kabul") or where its object is ("targeting a mosque in Kabul")."""
+    if verb.lemma_ not in _SPATIAL_VERBS:
+        return []
+    hit = _spatial_object(verb, context, gaz)
+    if hit is not None:
+        return [hit]
+    return [
+        h
+        for c in verb.children
+        if c.dep_ == "dobj"
+        for h in _places_under_participant(c, context, gaz, depth + 1)
+    ]
 
 
 def resolve_place(
