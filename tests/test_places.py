@@ -649,6 +649,9 @@ def test_a_person_target_is_still_never_the_place(pipeline, text, name) -> None:
         # where the attacking thing acts: its participle or relative clause
         ("A car bomb targeting a police station in Kirkuk killed nine people.", "killed", "Kirkuk"),
         ("A bomb that ripped through a crowded cafe in Peshawar killed six.", "killed", "Peshawar"),
+        # newer kind-of-place nouns: hamlet, axis
+        ("Guerrillas struck at the remote hamlet of Pindora, killing four.", "killing", "Pindora"),
+        ("Rebels shelled army positions on the Zahra axis on Sunday.", "shelled", "Zahra"),
         # what an offensive is aimed against, when it is a place
         (
             "Government forces launched a counteroffensive against the villages of Umm Saad "
