@@ -31,7 +31,13 @@ from eventwire.lexicon import Lexicon, load_lexicon
 from eventwire.models import Actor, Article, Event, EventDate, Place
 from eventwire.nlp import Chunk, load_nlp, parse
 from eventwire.ontology import Ontology, load_ontology
-from eventwire.places import PRECISION_OF_KIND, countries_named, load_gazetteer, resolve_place
+from eventwire.places import (
+    PRECISION_OF_KIND,
+    countries_named,
+    load_gazetteer,
+    resolve_place,
+    stands_for_place,
+)
 from eventwire.recode import coding_fingerprint
 
 _ACTOR_ENTS = ("PERSON", "ORG", "GPE", "NORP")
@@ -447,13 +453,17 @@ def _domestic_event(event: Event, country: str) -> Event:
 
 
 def _spans(cand: Candidate) -> list[tuple[int, int]]:
-    """Character spans of the event's actors, which are never its place (a target that
-    stands for the place, "a protest in Beijing", is the place too)."""
-    return [
-        (a.start, a.end)
-        for a in (cand.source, cand.target)
-        if a is not None and a.start is not None and a.end is not None and a.evidence != "place"
-    ]
+    """Character spans of the event's actors, which are never its place. A target that
+    stands for the place is the place too: "a protest in Beijing" (evidence "place"),
+    "patrolled Kabul", "stormed the Kindi Hospital", "shelled northern Gaza"."""
+    spans = []
+    for a in (cand.source, cand.target):
+        if a is None or a.start is None or a.end is None or a.evidence == "place":
+            continue
+        if a is cand.target and stands_for_place(cand.trigger, a.start, a.end):
+            continue
+        spans.append((a.start, a.end))
+    return spans
 
 
 def confidence(cand: Candidate) -> float:

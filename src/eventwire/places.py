@@ -111,7 +111,9 @@ _RELATIVE_ADVERBS = frozenset(
 )
 # Labels a name may carry and still be taken as a place when grammar puts it where places go.
 _LOOSE_LABELS = frozenset({"", "PERSON", "ORG", "PRODUCT", "EVENT"})
-_GATED_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP"})
+_GATED_LABELS = frozenset(
+    {"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP", "DATE", "TIME"}
+)
 _BODY_LABELS = frozenset({"ORG", "NORP"})
 _NON_PLACE_LABELS = frozenset(
     {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LAW"}
@@ -347,13 +349,18 @@ def _proper_chunk(tok: Token) -> tuple[Span, str] | None:
     """The name ``tok`` belongs to, with its entity label ("" when the model gave none)."""
     ent = _entity_span(tok)
     if ent is not None:
-        if tok.ent_type_ in _NON_PLACE_LABELS:
+        if tok.ent_type_ in _NON_PLACE_LABELS and not _misread_name(ent):
             return None
-        # Drop a leading determiner the entity may include ("the United States").
+        # Drop a leading determiner the entity may include ("the United States") and a
+        # trailing possessive ("the Al-Bab Plateau's").
         while len(ent) > 1 and ent[0].pos_ == "DET":
             ent = ent[1:]
+        while len(ent) > 1 and ent[-1].tag_ == "POS":
+            ent = ent[:-1]
         return ent, tok.ent_type_
     if tok.pos_ != "PROPN":
+        if _named_noun(tok):
+            return tok.doc[tok.i : tok.i + 1], ""
         return None
     doc = tok.doc
     sub = set(t.i for t in tok.subtree)
@@ -364,6 +371,44 @@ def _proper_chunk(tok: Token) -> tuple[Span, str] | None:
     while end < len(doc) and doc[end].pos_ == "PROPN" and end in sub:
         end += 1
     return doc[start:end], ""
+
+
+# Words a date or a time is made of: a name the model tags DATE without one of them is a
+# misread place name ("the village of Ma'ardes").
+_TIME_WORDS = frozenset(
+    (
+        "january february march april may june july august september october november "
+        "december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday "
+        "thursday friday saturday sunday ramadan eid christmas easter ashura nowruz diwali "
+        "passover hanukkah lent hajj muharram new year years day days week weeks month "
+        "months today tonight yesterday tomorrow morning evening night noon midnight"
+    ).split()
+)
+
+
+def _misread_name(ent: Span) -> bool:
+    """A DATE/TIME/number entity made only of proper nouns that are no time words: the
+    small model tags unfamiliar names with apostrophes that way ("Ma'ardes")."""
+    return ent[0].ent_type_ in ("DATE", "TIME") and all(
+        t.pos_ == "PROPN"
+        and not any(c.isdigit() for c in t.text)
+        and t.lower_.rstrip(".") not in _TIME_WORDS
+        for t in ent
+        if t.pos_ != "DET" and not t.is_punct
+    )
+
+
+def _named_noun(tok: Token) -> bool:
+    """A capitalised word the model reads as a common noun where a name goes: "the village
+    of Ta'aliyah" (an unfamiliar transliteration)."""
+    return (
+        tok.pos_ == "NOUN"
+        and tok.text[:1].isupper()
+        and not tok.is_sent_start
+        and tok.dep_ == "pobj"
+        and tok.head.lower_ == "of"
+        and _is(tok.head.head, _place_nouns())
+    )
 
 
 _PARTICLES = ("al-", "el-", "ad-", "ar-", "as-", "ash-", "at-", "az-", "an-", "ad ", "al ")
@@ -716,6 +761,17 @@ def _prep_objects(prep: Token) -> list[Token]:
     return objs
 
 
+# Prepositions of what an attack is aimed at.
+_AIM_PREPS = frozenset("against towards toward".split())
+# Attacks and the verbs of firing, whose aim may be a place.
+_ASSAULT_LEMMAS = frozenset(
+    (
+        "attack assault offensive counteroffensive counter-offensive raid strike airstrike "
+        "bombing bombardment shelling operation push fire launch shell rocket"
+    ).split()
+)
+
+
 def _prep_places(
     tok: Token, context: Sequence[str], gaz: Gazetteer, *, motion: bool
 ) -> list[tuple[Place, int, int]]:
@@ -728,8 +784,14 @@ def _prep_places(
     for child in tok.children:
         word = child.lower_
         objs: list[Token] = []
+        loose = True
         if child.dep_ == "prep" and (word in _LOC_PREPS or (motion and word == "to")):
             objs = _prep_objects(child)
+        elif child.dep_ == "prep" and word in _AIM_PREPS and tok.lemma_ in _ASSAULT_LEMMAS:
+            # what an attack is aimed at, when it is a place: "an offensive against the
+            # villages of X", "fired shells towards the X district" (a named place
+            # only: "against Y" is mostly a party)
+            objs, loose = _prep_objects(child), False
         elif child.dep_ == "prep" and word == "during":
             # the place of the event the trigger happened during: "killed during an
             # attack in X", "during X's liberation" (never a name: "during the Games")
@@ -738,7 +800,7 @@ def _prep_places(
             for prep in child.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("of", "from", "to"):
                     objs.extend(o for o in prep.children if o.dep_ == "pobj")
-        hits = [h for o in objs for h in _places_under(o, context, gaz, 1, True)]
+        hits = [h for o in objs for h in _places_under(o, context, gaz, 1, loose)]
         if hits:
             phrases.append((abs(child.idx - tok.idx), _finest_first(hits)))
     # The nearest phrase first (a fronted "In Kandahar, ..." is usually the broader
@@ -948,28 +1010,55 @@ def _spatial_object(
     nouns = _place_nouns()
     # Verbs that only take places ("entered X") let an unknown capitalised name count.
     loose = a.lemma_ in _TERRITORIAL_VERBS
-    for c in a.children:
-        if c.dep_ in ("dobj", "nsubjpass") or (c.dep_ == "nsubj" and a.pos_ == "NOUN"):
-            chunk = _proper_chunk(c)
-            if chunk is not None:
-                # a PERSON-tagged name counts only if the gazetteer knows it ("captured
-                # Palmyra"); an unknown one is a person ("captured John Smith")
-                # ("captured John Smith"), unless the verb takes only places ("entered
-                # X") or the name starts with a word for a kind of place ("Tal X").
-                known = (
-                    chunk[1] != "PERSON"
-                    or a.lemma_ in _PLACE_ONLY_VERBS
-                    or bool(gaz.lookup(chunk[0].text))
-                    or _leading_generic(chunk[0])
-                )
-                hit = _accept(chunk[0], chunk[1], context, gaz, loose and known)
-                if hit is not None:
-                    return hit
-            if _is(c, nouns) or _is(c, _RELATIONAL_NOUNS):
-                hits = _places_under(c, context, gaz, 0)
-                if hits:
-                    return hits[0]
+    objects = [
+        c
+        for c in a.children
+        if c.dep_ in ("dobj", "nsubjpass") or (c.dep_ == "nsubj" and a.pos_ == "NOUN")
+    ]
+    objects += [o for c in objects if c.dep_ == "dobj" for o in _held_object(c)]
+    for c in objects:
+        chunk = _proper_chunk(c)
+        if chunk is not None:
+            # a PERSON-tagged name counts only if the gazetteer knows it ("captured
+            # Palmyra"); an unknown one is a person ("captured John Smith"), unless the
+            # verb takes only places ("entered X") or the name starts with a word for a
+            # kind of place ("Tal X").
+            known = (
+                chunk[1] != "PERSON"
+                or a.lemma_ in _PLACE_ONLY_VERBS
+                or bool(gaz.lookup(chunk[0].text))
+                or _leading_generic(chunk[0])
+            )
+            hit = _accept(chunk[0], chunk[1], context, gaz, loose and known)
+            if hit is not None:
+                return hit
+        if _is(c, nouns) or _is(c, _RELATIONAL_NOUNS):
+            hits = _places_under(c, context, gaz, 0)
+            if hits:
+                return hits[0]
     return None
+
+
+# Participles of control that make a compound adjective of their subject: "the army
+# held district of X", "the rebel controlled town of Y".
+_HOLDING_LEMMAS = frozenset("hold control occupy besiege".split())
+
+
+def _held_object(obj: Token) -> list[Token]:
+    """The real object when the parser reads "targeting the Syrian Army held village of X"
+    as "targeting the Syrian Army" plus a verb "held" with its own object: a subjectless
+    past form of a holding verb right after the object."""
+    nxt_i = obj.right_edge.i + 1
+    if nxt_i >= len(obj.doc):
+        return []
+    nxt = obj.doc[nxt_i]
+    if (
+        nxt.lemma_ not in _HOLDING_LEMMAS
+        or nxt.tag_ not in ("VBD", "VBN")
+        or any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in nxt.children)
+    ):
+        return []
+    return [c for c in nxt.children if c.dep_ == "dobj" and c.i > nxt.i]
 
 
 def _relative_head_place(
@@ -1045,10 +1134,41 @@ def _places_under_participant(
             # "masked men firing guns in X", "pirates operating along X": where the
             # participant is, as its participle says
             found.extend(_prep_places(child, context, gaz, motion=False))
+            if depth < 2:
+                # "a car bomb targeting a mosque in X": where the attack is aimed
+                found.extend(_aimed_at(child, context, gaz, depth))
+        elif (
+            depth < 2
+            and child.dep_ == "relcl"
+            and child.i > noun.i
+            and any(c.dep_ == "nsubj" and c.lower_ in ("that", "which") for c in child.children)
+        ):
+            # "a bomb that ripped through a disco in X", "a car that targeted a
+            # checkpoint in Y": the thing acting is where it acts
+            found.extend(_prep_places(child, context, gaz, motion=False))
+            found.extend(_aimed_at(child, context, gaz, depth))
         elif depth < 2 and child.dep_ in ("appos", "conj", "oprd") and child.pos_ == "NOUN":
             # "the army's villages of X", "the army ... and its positions at X"
             found.extend(_places_under_participant(child, context, gaz, depth + 1))
     return found
+
+
+def _aimed_at(
+    verb: Token, context: Sequence[str], gaz: Gazetteer, depth: int
+) -> list[tuple[Place, int, int]]:
+    """Where a spatial verb on a participant strikes: its place object ("targeting
+    Kabul") or where its object is ("targeting a mosque in Kabul")."""
+    if verb.lemma_ not in _SPATIAL_VERBS:
+        return []
+    hit = _spatial_object(verb, context, gaz)
+    if hit is not None:
+        return [hit]
+    return [
+        h
+        for c in verb.children
+        if c.dep_ == "dobj"
+        for h in _places_under_participant(c, context, gaz, depth + 1)
+    ]
 
 
 def resolve_place(
@@ -1067,6 +1187,44 @@ def resolve_place(
     """
     hit = _resolve(trigger, tuple(context_countries), load_gazetteer(), avoid)
     return hit[0] if hit else None
+
+
+def stands_for_place(trigger: Token, start: int, end: int) -> bool:
+    """Whether the participant at characters ``start:end`` of the trigger's doc is a
+    place rather than a person or a body, so that it may be its own event's place.
+
+    A place noun ("Sri Lanka's west coast"), a name the model or the grammar calls a
+    place ("northern Gaza", "the Kindi Hospital", "Jabal X") qualifies; a person who
+    merely names one ("Farah's deputy judge") does not. A capital often stands for its
+    government ("Kabul said"), so a city counts only as the object of a verb that takes
+    territory ("patrolled Kabul"). A person-tagged name counts only when its form says
+    place, and an unlabelled unknown name only after a territorial verb ("entered X")."""
+    span = trigger.doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    if root.pos_ == "NOUN":
+        return _is(root, _place_nouns()) or _is(root, _TERRITORY_NOUNS)
+    chunk = _proper_chunk(root)
+    if chunk is None:
+        return False
+    name, label = chunk
+    if _leading_generic(name) or (len(name) > 1 and name[-1].lower_ in _place_nouns()):
+        return True  # its own words say place: "Jabal X", "the X Hospital"
+    territorial = trigger.lemma_ in _TERRITORIAL_VERBS
+    gaz = load_gazetteer()
+    if label in ("PERSON", "NORP") or root.tag_ == "NNPS":
+        # a person or a people ("Uighurs", "Hicks"), unless a well-known place is taken
+        return label == "PERSON" and territorial and _well_known(name.text, gaz, ())
+    if _named_as_place(name):
+        return True  # "the town of X", "X, a village"
+    known = [c for c in gaz.lookup(name.text) if c.kind != "city" or not c.alias]
+    if any(c.kind != "city" for c in known) or label in ("LOC", "FAC"):
+        return True  # a country, a state, a sea or a building
+    if known or label == "GPE":
+        return territorial
+    # an unknown name the model left unlabelled, after a verb that takes only places
+    return label == "" and trigger.lemma_ in _PLACE_ONLY_VERBS
 
 
 def place_span(
