@@ -531,6 +531,33 @@ def test_unclaimed_violence_without_a_country_keeps_no_source(pipeline):
         ("Ghana mobilized its troops for a war against Togo.", "GHA", "15", "TGO"),
         # whose forces are to withdraw, before where they withdraw from
         ("Ghana demanded the withdrawal of Togolese forces from Benin.", "GHA", "10", "TGO"),
+        # the named parties "between" whom a mediation is
+        ("Kenya launched a mediation effort between Uganda and Tanzania.", "KEN", "04", "TZA"),
+        # down a chain of infinitives to the parties of the act
+        (
+            "Kenya launched a mediation effort to try to end the rift between Uganda and Tanzania.",
+            "KEN",
+            "04",
+            "UGA",
+        ),
+        # an event noun in a phrase on a verb takes the verb's place
+        ("Kenyan troops remained on alert in Somalia on Sunday.", "KEN", "15", "SOM"),
+        # the named place a common noun of area is part of
+        (
+            "The Kenyan government declared a state of emergency in the province of Mogadishu.",
+            "KEN",
+            "17",
+            "SOM",
+        ),
+        # the members a group noun names
+        ("Kenya urged neighbours like Uganda to reopen the border.", "KEN", "02", "UGA"),
+        # a goal the parser buried inside the object
+        (
+            "Kenya sent medical supplies and personnel such as doctors to Uganda.",
+            "KEN",
+            "07",
+            "UGA",
+        ),
         # help lent by a third party is not the target
         (
             "Ghana tightened its blockade of Togo with Nigeria's help.",

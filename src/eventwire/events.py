@@ -479,6 +479,9 @@ class EventFinder:
         # forces before where from), "an offer from Afghanistan", "suspended aid for Bosnia"
         options += [_prep_object(obj, prep) for prep in ("by", "of", "from", "for")]
         options.append(_prep_object(tok, "from"))  # "withdrew peacekeepers from Sinai"
+        # "sent supplies and personnel such as doctors to Nepal": a goal the parser hung
+        # deep inside the object
+        options.append(_buried_goal(obj))
         # "mobilized troops for a war against Iraq", "hosted a dinner for X"
         options.append(_prep_object(tok, "for"))
         for child in tok.children:
@@ -810,7 +813,7 @@ def _joint(pattern: Pattern, verb: Token, noun_patterns: dict[int, Pattern]) -> 
 
 #: Prepositions whose object is a party to the act ("sanctions on <name>", "a dinner for
 #: <name>"), not a place or setting ("at the Hotel", "in <name>").
-PARTY_PREPS = frozenset("with against to by on upon for toward towards".split())
+PARTY_PREPS = frozenset("with against to by on upon for toward towards between".split())
 #: Of these, those whose object may as well be a place ("an assault on <town>").
 PLACE_PREPS = frozenset("on upon for toward towards".split())
 
@@ -1012,6 +1015,17 @@ def _resolve_targets(tokens: Sequence[Token], actors: DocumentActors) -> list[Ac
             if named:
                 out.append(named[0])
                 continue
+            # "valued partners like Saudi Arabia", "countries including Egypt": the
+            # parties named as its members
+            members = [
+                a
+                for m in _examples(tok)
+                for a in _resolve_targets(_with_conjuncts(m), actors)
+                if a.code
+            ]
+            if members:
+                out.extend(members)
+                continue
         if (actor is None or not actor.code) and tok.lemma_.lower() not in OWNED_PARTIES:
             owner = next(
                 (
@@ -1036,6 +1050,37 @@ def _resolve_targets(tokens: Sequence[Token], actors: DocumentActors) -> list[Ac
                 actor = owned[0]
         if actor is not None:
             out.append(actor)
+    return out
+
+
+def _buried_goal(obj: Token | None) -> Token | None:
+    """A named "to" goal at the end of the object phrase, attached to a word inside it."""
+    if obj is None:
+        return None
+    for tok in obj.subtree:
+        if tok.i > obj.i and tok.dep_ == "prep" and tok.lower_ == "to" and tok.head.i != obj.i:
+            goal = _pobj(tok)
+            if goal is not None and goal.ent_type_ in _ACTOR_ENTS and goal.i == obj.right_edge.i:
+                return goal
+    return None
+
+
+def _examples(tok: Token) -> list[Token]:
+    """The named members of a plural group noun: "partners like X", "countries such as X",
+    "groups including X"."""
+    if tok.tag_ not in ("NNS", "NNPS"):
+        return []
+    out = []
+    for prep in tok.children:
+        if prep.dep_ != "prep" or prep.i < tok.i:
+            continue
+        word = prep.lower_
+        if word == "as" and prep.i > 0 and tok.doc[prep.i - 1].lower_ == "such":
+            word = "such as"
+        if word in ("like", "including", "such as"):
+            obj = _pobj(prep)
+            if obj is not None and obj.ent_type_ in _ACTOR_ENTS:
+                out.append(obj)
     return out
 
 
@@ -1329,9 +1374,15 @@ def _place_target(
     if not noun:
         acts = [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
         heads += [h for act in acts for h in (_object(act), act)]
+    elif tok.dep_ == "pobj" and tok.head.head.pos_ in ("VERB", "AUX"):
+        heads.append(tok.head.head)  # "remained on alert in Paris", "went on strike in X"
     for head in heads:
-        place = _prep_object(head, "in")
-        if place is None or place.ent_type_ not in ("GPE", "LOC"):
+        place = next(
+            (p for p in (_prep_object(head, prep) for prep in AREA_PREPS) if p is not None),
+            None,
+        )
+        place = _named_area(place)
+        if place is None:
             continue
         found = [a for a in _resolve_targets(_with_conjuncts(place), actors) if a.code]
         if not found:  # "exercises in Alaska": a region or city the gazetteer knows
@@ -1344,6 +1395,23 @@ def _place_target(
                 for a in found
             ]
     return []
+
+
+#: Prepositions of the area an act covers ("a curfew throughout Darfur").
+AREA_PREPS = ("in", "throughout", "across")
+
+
+def _named_area(place: Token | None) -> Token | None:
+    """The named place of an area phrase: the name itself, or the one a common noun
+    says it is part of ("the northern province of X", "parts of X", "X's border region")."""
+    if place is None or place.ent_type_ in ("GPE", "LOC"):
+        return place
+    if place.pos_ != "NOUN":
+        return None
+    inner = _prep_object(place, "of") or next((c for c in place.children if c.dep_ == "poss"), None)
+    if inner is not None and inner.pos_ == "NOUN":  # "parts of the province of X"
+        inner = _prep_object(inner, "of")
+    return inner if inner is not None and inner.ent_type_ in ("GPE", "LOC") else None
 
 
 def _gazetteer_country(place: Token) -> list[Actor]:
@@ -1386,10 +1454,15 @@ def _clause_parties(noun: Token) -> list[Token]:
             continue
         if not any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
             continue
-        obj = _object(clause)
-        out.append(obj)
-        out += [_prep_object(clause, prep) for prep in TARGET_PREPS]
-        out.append(_prep_object(obj, "between"))
+        # "an effort to try to prevent a confrontation between X and Y": down the chain
+        for _ in range(3):
+            obj = _object(clause)
+            out.append(obj)
+            out += [_prep_object(clause, prep) for prep in TARGET_PREPS]
+            out.append(_prep_object(obj, "between"))
+            clause = next((c for c in clause.children if c.dep_ == "xcomp"), None)
+            if clause is None:
+                break
     return [t for t in out if t is not None]
 
 
