@@ -521,3 +521,76 @@ def test_a_reported_pronoun_prefers_the_reported_clauses_subject(pipeline):
     )
     captures = [e for e in coded(pipeline, text) if e.trigger == "capture"]
     assert captures and all(e.source.text == "Kurdish rebels" for e in captures)
+
+
+# -- targets from the dependency tree ---------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "source", "root", "target"),
+    [
+        # a time phrase with the same preposition comes first: "on Monday ... on X"
+        ("The Kenyan union on Monday called on Ugandan leaders to resign.", "KEN", "02", "UGA"),
+        # a named person in an "on" phrase is sanctioned
+        ("Canada imposed sanctions on Ali Bongo Ondimba.", "CAN", "163", ""),
+        # coordinated owners: each country's demands
+        ("Ghana rejected the Kenyan and Ugandan demands.", "GHA", "12", "UGA"),
+        # an apposition says who the common noun is
+        ("Kenya praised its closest ally Uganda for the deal.", "KEN", "05", "UGA"),
+        # the state named in "of": "the island nation of X"
+        ("Australia established ties with the island nation of Tuvalu.", "AUS", "05", "TUV"),
+        # released people are the target, not a moved group
+        ("The rebels will not release the captured soldiers.", "REB", "12", ""),
+        # the clause a demand or invitation carries names whom it is put to
+        ("Ghana reiterated its demand that Togo reopen the border.", "GHA", "10", "TGO"),
+        ("Ghana accepted an invitation to meet with Togolese officials.", "GHA", "0", "TGO"),
+        # a war "for" which troops are mobilised names the enemy
+        ("Ghana mobilized its troops for a war against Togo.", "GHA", "15", "TGO"),
+        # whose forces are to withdraw, before where they withdraw from
+        ("Ghana demanded the withdrawal of Togolese forces from Benin.", "GHA", "10", "TGO"),
+        # the named parties "between" whom a mediation is
+        ("Kenya launched a mediation effort between Uganda and Tanzania.", "KEN", "04", "TZA"),
+        # down a chain of infinitives to the parties of the act
+        (
+            "Kenya launched a mediation effort to try to end the rift between Uganda and Tanzania.",
+            "KEN",
+            "04",
+            "UGA",
+        ),
+        # an event noun in a phrase on a verb takes the verb's place
+        ("Kenyan troops remained on alert in Somalia on Sunday.", "KEN", "15", "SOM"),
+        # the named place a common noun of area is part of
+        (
+            "The Kenyan government declared a state of emergency in the province of Mogadishu.",
+            "KEN",
+            "17",
+            "SOM",
+        ),
+        # the members a group noun names
+        ("Kenya urged neighbours like Uganda to reopen the border.", "KEN", "02", "UGA"),
+        # a goal the parser buried inside the object
+        (
+            "Kenya sent medical supplies and personnel such as doctors to Uganda.",
+            "KEN",
+            "07",
+            "UGA",
+        ),
+        # help lent by a third party is not the target
+        (
+            "Ghana tightened its blockade of Togo with Nigeria's help.",
+            "GHA",
+            "1",
+            "TGO",
+        ),
+    ],
+)
+def test_targets_from_the_parse(pipeline, text, source, root, target):
+    """``target`` "" asks for a target of any code (a name the tables may not know)."""
+    events = [e for e in coded(pipeline, text) if e.cameo.startswith(root)]
+    assert any(
+        (source is None or (e.source is not None and (e.source.code or "").startswith(source)))
+        and e.target is not None
+        and (e.target.code or "").startswith(target)
+        for e in events
+    ), [(e.source, e.cameo, e.target) for e in events]

@@ -294,7 +294,7 @@ class EventFinder:
             partner = False  # the target is a partner: "talks with X"
             moved = False  # a moved group was passed over
             for option in target_options:  # the first argument position with a coded actor
-                found = _resolve_targets(_with_conjuncts(option), actors)
+                found = _resolve_targets(_target_conjuncts(option), actors)
                 if "@place" in pattern.objects:  # "captured Palmyra": the place's country
                     found = _place_actors(found, option)
                 elif cameo[:2] in VIOLENCE_ROOTS:
@@ -314,7 +314,7 @@ class EventFinder:
                         continue
                     tgt_actors, partner = found, with_
                     break
-                if not tgt_actors and _named_party(option, found):
+                if not tgt_actors and _named_party(option, found, cameo):
                     # a named but uncoded party ("granted asylum to <name>"), kept unless a
                     # coded one follows
                     tgt_actors = found
@@ -527,10 +527,15 @@ class EventFinder:
         options.append(obj)
         options += [_prep_object(tok, prep) for prep in TARGET_PREPS]
         options += [_prep_object(obj, prep) for prep in TARGET_PREPS]
-        # "rejected calls by Belarus", "an offer from Afghanistan", "the withdrawal of Serbian
-        # forces", "suspended aid for Bosnia"
-        options += [_prep_object(obj, prep) for prep in ("by", "from", "of", "for")]
+        # "rejected calls by Belarus", "the withdrawal of Serbian forces from Bosnia" (whose
+        # forces before where from), "an offer from Afghanistan", "suspended aid for Bosnia"
+        options += [_prep_object(obj, prep) for prep in ("by", "of", "from", "for")]
         options.append(_prep_object(tok, "from"))  # "withdrew peacekeepers from Sinai"
+        # "sent supplies and personnel such as doctors to Nepal": a goal the parser hung
+        # deep inside the object
+        options.append(_buried_goal(obj))
+        # "mobilized troops for a war against Iraq", "hosted a dinner for X"
+        options.append(_prep_object(tok, "for"))
         for child in tok.children:
             if child.dep_ == "xcomp" and child.pos_ == "VERB":
                 # "threatened to cut off electricity to X": the plan's target
@@ -580,6 +585,7 @@ class EventFinder:
             # "held talks with X", "provided donations to X": the verb carries the party
             options += [_prep_object(head, prep) for prep in TARGET_PREPS]
         options.append(_prep_object(tok, "between"))  # "a mediation effort between A and B"
+        options += _clause_parties(tok)  # "a demand that X ...", "an effort to help X"
         return _with_conjuncts(source), _nested([o for o in options if o is not None])
 
     # -- modality ------------------------------------------------------------------------
@@ -866,12 +872,24 @@ def _joint(pattern: Pattern, verb: Token, noun_patterns: dict[int, Pattern]) -> 
     return pattern
 
 
-def _named_party(option: Token, found: Sequence[Actor]) -> bool:
-    """A named person or group in an object or with/against/to phrase (not "at the Hotel")."""
+#: Prepositions whose object is a party to the act ("sanctions on <name>", "a dinner for
+#: <name>"), not a place or setting ("at the Hotel", "in <name>").
+PARTY_PREPS = frozenset("with against to by on upon for toward towards between".split())
+#: Of these, those whose object may as well be a place ("an assault on <town>").
+PLACE_PREPS = frozenset("on upon for toward towards".split())
+
+
+def _named_party(option: Token, found: Sequence[Actor], cameo: str = "") -> bool:
+    """A named person or group in an object or a party phrase (not "at the Hotel")."""
     if not any(a.name for a in found):
         return False
-    if option.dep_ == "pobj" and option.head.lower_ not in ("with", "against", "to", "by"):
+    if option.dep_ == "pobj" and option.head.lower_ not in PARTY_PREPS:
         return False
+    if option.dep_ == "pobj" and option.head.lower_ in PLACE_PREPS:
+        if _place_like(option):
+            return False  # "sanctions on <region>": a place the gazetteer knows, no party
+        if cameo[:2] in VIOLENCE_ROOTS and option.ent_type_ not in ("ORG", "NORP"):
+            return False  # "an assault on <village>", often labelled a person: a place
     return option.ent_type_ in ("PERSON", "ORG", "NORP", "")
 
 
@@ -1046,6 +1064,29 @@ def _resolve_targets(tokens: Sequence[Token], actors: DocumentActors) -> list[Ac
             out.extend(found)
             continue
         actor = found[0] if found else None
+        if actor is None or not actor.code:
+            # "its closest ally the UK", "the organisation Glavkosmos": who it is
+            named = [
+                a
+                for c in tok.children
+                if c.dep_ == "appos" and c.ent_type_ in _ACTOR_ENTS
+                for a in actors.resolve_all(c)
+                if a.code
+            ]
+            if named:
+                out.append(named[0])
+                continue
+            # "valued partners like Saudi Arabia", "countries including Egypt": the
+            # parties named as its members
+            members = [
+                a
+                for m in _examples(tok)
+                for a in _resolve_targets(_with_conjuncts(m), actors)
+                if a.code
+            ]
+            if members:
+                out.extend(members)
+                continue
         if (actor is None or not actor.code) and tok.lemma_.lower() not in OWNED_PARTIES:
             owner = next(
                 (
@@ -1060,12 +1101,75 @@ def _resolve_targets(tokens: Sequence[Token], actors: DocumentActors) -> list[Ac
                 ),
                 None,
             )
-            owned = actors.resolve(owner) if owner is not None else None
-            if owned is not None and owned.code:
-                actor = owned
+            if owner is None:
+                owner = _state_of(tok)
+            owned = [a for o in _owners(owner) if (a := actors.resolve(o)) and a.code]
+            if len(owned) > 1:  # "the Iraqi and Turkish demands": each country's
+                out.extend(owned)
+                continue
+            if owned:
+                actor = owned[0]
         if actor is not None:
             out.append(actor)
     return out
+
+
+def _buried_goal(obj: Token | None) -> Token | None:
+    """A named "to" goal at the end of the object phrase, attached to a word inside it."""
+    if obj is None:
+        return None
+    for tok in obj.subtree:
+        if tok.i > obj.i and tok.dep_ == "prep" and tok.lower_ == "to" and tok.head.i != obj.i:
+            goal = _pobj(tok)
+            if goal is not None and goal.ent_type_ in _ACTOR_ENTS and goal.i == obj.right_edge.i:
+                return goal
+    return None
+
+
+def _examples(tok: Token) -> list[Token]:
+    """The named members of a plural group noun: "partners like X", "countries such as X",
+    "groups including X"."""
+    if tok.tag_ not in ("NNS", "NNPS"):
+        return []
+    out = []
+    for prep in tok.children:
+        if prep.dep_ != "prep" or prep.i < tok.i:
+            continue
+        word = prep.lower_
+        if word == "as" and prep.i > 0 and tok.doc[prep.i - 1].lower_ == "such":
+            word = "such as"
+        if word in ("like", "including", "such as"):
+            obj = _pobj(prep)
+            if obj is not None and obj.ent_type_ in _ACTOR_ENTS:
+                out.append(obj)
+    return out
+
+
+#: Nouns that stand for a state named in their "of" phrase ("the island nation of X").
+STATE_NOUNS = frozenset("nation country state republic kingdom island emirate".split())
+
+
+def _state_of(tok: Token) -> Token | None:
+    """The named country of "the South Pacific island nation of X"."""
+    if tok.lemma_.lower() not in STATE_NOUNS:
+        return None
+    inner = _prep_object(tok, "of")
+    return inner if inner is not None and inner.ent_type_ == "GPE" else None
+
+
+def _owners(owner: Token | None) -> list[Token]:
+    """An owner and the owners coordinated with it ("the Iraqi and Turkish demands",
+    "Iraq and Turkey's demands")."""
+    if owner is None:
+        return []
+    out = [owner]
+    stack = [c for c in owner.children if c.dep_ == "conj"]
+    while stack:
+        conj = stack.pop()
+        if conj.ent_type_ in _ACTOR_ENTS:
+            out.append(conj)
+            stack.extend(c for c in conj.children if c.dep_ == "conj")
+    return sorted(out, key=lambda t: t.i)
 
 
 def _city_modifier(tok: Token) -> bool:
@@ -1075,12 +1179,15 @@ def _city_modifier(tok: Token) -> bool:
 
 
 def _prep_object(tok: Token | None, prep: str) -> Token | None:
+    """The object of the word's ``prep`` phrase, passing over time phrases ("called on
+    Tuesday on X to ...": X) and help given ("with the help of X", "with X's support"),
+    which name when and with whose help, not whom the act is aimed at."""
     if tok is None:
         return None
     for child in tok.children:
-        if child.dep_ in ("prep", "dative") and child.lower_ == prep:
+        if child.dep_ in ("prep", "dative") and child.lower_ == prep and not _time_phrase(child):
             obj = _pobj(child) or _dangling_object(child)
-            if obj is not None:
+            if obj is not None and not (prep == "with" and obj.lemma_.lower() in HELP_NOUNS):
                 return obj
     return None
 
@@ -1101,6 +1208,15 @@ def _raised_object(verb: Token) -> Token | None:
             ):
                 return subj
     return None
+
+
+def _time_phrase(prep: Token) -> bool:
+    """A phrase of time only ("on Tuesday"), not a name the parser ran into a date
+    ("with Syrian President Bashar Assad Tuesday")."""
+    obj = _pobj(prep)
+    if obj is None or obj.ent_type_ not in ("DATE", "TIME"):
+        return False
+    return not any(t.ent_type_ in _ACTOR_ENTS for t in obj.subtree)
 
 
 def _dangling_object(prep: Token) -> Token | None:
@@ -1195,6 +1311,16 @@ def _stranded_subject(verb: Token) -> Token | None:
     return None
 
 
+def _target_conjuncts(tok: Token) -> list[Token]:
+    """A target with its conjuncts, also those the parser hung on its apposition ("the
+    space agency Glavkosmos and the Indian space agency": "and" after the name)."""
+    out = _with_conjuncts(tok)
+    seen = {t.i for t in out}
+    for appos in (c for c in tok.children if c.dep_ == "appos"):
+        out += [t for t in _with_conjuncts(appos)[1:] if t.i not in seen and t.i > appos.i]
+    return sorted(out, key=lambda t: t.i)
+
+
 def _with_conjuncts(tok: Token | None) -> list[Token]:
     if tok is None:
         return []
@@ -1268,12 +1394,17 @@ def _phoned(verb: Token, obj: Token | None) -> bool:
     return obj.pos_ == "PROPN" and purpose and obj.ent_type_ not in ("DATE", "TIME", "MONEY")
 
 
+#: Releasing or returning people (084): those released are the target ("will not
+#: release the soldiers"), not a group moved.
+RELEASE_CODE = "084"
+
+
 def _theme(option: Token, found: Sequence[Actor], trigger: Token, cameo: str) -> bool:
     """A moved group with no country or name of its own ("troops", "its forces",
     "peacekeepers", "refugees") as the direct object of a verb or the "of" object of an
     event noun of giving, sending, posture or withdrawal: the thing moved, not the party
     it goes to or comes from. Not for coercion and assault, whose object is the victim."""
-    if cameo[:2] in THEME_BLIND_ROOTS:
+    if cameo[:2] in THEME_BLIND_ROOTS or cameo.startswith(RELEASE_CODE):
         return False
     if any(a.country or a.name or a.sector not in THEME_SECTORS for a in found):
         return False
@@ -1304,9 +1435,15 @@ def _place_target(
     if not noun:
         acts = [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
         heads += [h for act in acts for h in (_object(act), act)]
+    elif tok.dep_ == "pobj" and tok.head.head.pos_ in ("VERB", "AUX"):
+        heads.append(tok.head.head)  # "remained on alert in Paris", "went on strike in X"
     for head in heads:
-        place = _prep_object(head, "in")
-        if place is None or place.ent_type_ not in ("GPE", "LOC"):
+        place = next(
+            (p for p in (_prep_object(head, prep) for prep in AREA_PREPS) if p is not None),
+            None,
+        )
+        place = _named_area(place)
+        if place is None:
             continue
         found = [a for a in _resolve_targets(_with_conjuncts(place), actors) if a.code]
         if not found:  # "exercises in Alaska": a region or city the gazetteer knows
@@ -1319,6 +1456,23 @@ def _place_target(
                 for a in found
             ]
     return []
+
+
+#: Prepositions of the area an act covers ("a curfew throughout Darfur").
+AREA_PREPS = ("in", "throughout", "across")
+
+
+def _named_area(place: Token | None) -> Token | None:
+    """The named place of an area phrase: the name itself, or the one a common noun
+    says it is part of ("the northern province of X", "parts of X", "X's border region")."""
+    if place is None or place.ent_type_ in ("GPE", "LOC"):
+        return place
+    if place.pos_ != "NOUN":
+        return None
+    inner = _prep_object(place, "of") or next((c for c in place.children if c.dep_ == "poss"), None)
+    if inner is not None and inner.pos_ == "NOUN":  # "parts of the province of X"
+        inner = _prep_object(inner, "of")
+    return inner if inner is not None and inner.ent_type_ in ("GPE", "LOC") else None
 
 
 def _gazetteer_country(place: Token) -> list[Actor]:
@@ -1335,6 +1489,8 @@ def _gazetteer_country(place: Token) -> list[Actor]:
     return [replace(actor, evidence="place")]
 
 
+#: What one lends to another's act: "with the help of X", "with X's backing".
+HELP_NOUNS = frozenset("help support backing assistance aid cooperation consent blessing".split())
 NESTED_PREPS = ("against", "on", "with", "to", "between", "into")
 #: Things put to a party, whose "from"/"by" object is who put them.
 PROPOSAL_NOUNS = frozenset(
@@ -1343,6 +1499,32 @@ PROPOSAL_NOUNS = frozenset(
 )
 #: Breaking away from a state ("calling for independence from Iraq").
 SEPARATION_NOUNS = frozenset("independence secession autonomy separation".split())
+
+
+def _clause_parties(noun: Token) -> list[Token]:
+    """The parties of a clause that says what a noun is for or asks: the subject of "the
+    demand that X ease sanctions" (whom it is put to), or the object and the partners of
+    "an invitation to meet with X", "an effort to resolve the rift between X and Y"."""
+    out: list[Token | None] = []
+    for clause in noun.children:
+        if clause.dep_ != "acl" or clause.pos_ not in ("VERB", "AUX") or clause.i < noun.i:
+            continue
+        subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            out.append(subj)
+            continue
+        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+            continue
+        # "an effort to try to prevent a confrontation between X and Y": down the chain
+        for _ in range(3):
+            obj = _object(clause)
+            out.append(obj)
+            out += [_prep_object(clause, prep) for prep in TARGET_PREPS]
+            out.append(_prep_object(obj, "between"))
+            clause = next((c for c in clause.children if c.dep_ == "xcomp"), None)
+            if clause is None:
+                break
+    return [t for t in out if t is not None]
 
 
 def _nested(options: list[Token]) -> list[Token]:
@@ -1361,6 +1543,9 @@ def _nested(options: list[Token]) -> list[Token]:
             inners += [_prep_object(option, "from"), _prep_object(option, "by")]
         elif lemma in SEPARATION_NOUNS:
             inners.append(_prep_object(option, "from"))  # "independence from Iraq"
+        if lemma in PROPOSAL_NOUNS:
+            # "accepted an invitation to meet with X", "its demand that X ease sanctions"
+            inners += _clause_parties(option)
         for part in option.children:
             if part.dep_ == "acl" and part.tag_ == "VBN":
                 # "lifted sanctions imposed on X", "rejected a proposal submitted by Y": the
