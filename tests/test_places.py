@@ -679,3 +679,30 @@ def test_a_name_the_model_tags_as_a_date_is_read_where_a_name_goes(nlp) -> None:
     assert p is not None and p.text == "Qasrayn"
     # a real date stays a date
     assert resolve_place(nlp("Rebels shelled the town on Monday.")[2]) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        ("Rebel fighters captured half of Kunduz after a week of fighting.", "captured", "Kunduz"),
+        ("The militants seized control of Sirte last year.", "seized", "Sirte"),
+        ("Navy ships patrolled the waters of the Red Sea on Friday.", "patrolled", "Red Sea"),
+    ],
+)
+def test_a_share_of_a_territory_names_it(nlp, text: str, trigger: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+def test_an_embassy_named_for_its_country_is_placed_by_its_city(pipeline) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from eventwire.models import Article
+
+    text = "A truck bomb destroyed the French Embassy in Nairobi on Monday, killing 30 people."
+    events = pipeline.extract_batch([Article("e", text, dt.date(2015, 11, 2))])[0]
+    destroyed = [e for e in events if e.trigger == "destroyed"]
+    assert destroyed and destroyed[0].location is not None
+    assert destroyed[0].location.text == "Nairobi"

@@ -102,6 +102,10 @@ _RELATIONAL_NOUNS = frozenset(
         "northeast northwest southeast southwest"
     ).split()
 )
+# Nouns for a share or a stretch of a territory: as the object of a spatial verb their
+# "of" phrase is the place ("captured half of X", "seized control of X", "patrolled the
+# waters of X"). Not "positions": "the positions of the rebels" names a party.
+_SHARE_NOUNS = frozenset("half all most much control waters water bank banks shore shores".split())
 # Relative words that put a place in relation to another ("east of X", "outside of X").
 _RELATIVE_ADVERBS = frozenset(
     (
@@ -470,7 +474,7 @@ def _accept(
     text = chunk.text
     if text.endswith("'s") or text.endswith("’s"):
         text = text[:-2]
-    if not _capitalised(text):
+    if not _capitalised(text) or _mission_of_country(chunk):
         return None
     names = [text]
     if len(chunk) > 1 and chunk[-1].lower_ in _place_nouns():
@@ -511,6 +515,23 @@ def _accept(
     else:
         return None
     return place, chunk.start_char, chunk.start_char + len(text)
+
+
+_MISSION_NOUNS = frozenset("embassy consulate legation".split())
+
+
+def _mission_of_country(chunk: Span) -> bool:
+    """ "the U.S. Embassy", "the Israeli Consulate": named for the country that owns it, the
+    name does not say where it stands, so the city around it ("in Buenos Aires") is the
+    place."""
+    if len(chunk) < 2 or chunk[-1].lower_ not in _MISSION_NOUNS:
+        return False
+    owner = chunk[:-1].text
+    if owner.lower().startswith("the "):
+        owner = owner[4:]
+    if load_actor_tables().country(owner) is not None:
+        return True
+    return any(c.kind == "country" for c in load_gazetteer().lookup(owner))
 
 
 # Words that start a person's name ("General X") or end a body's ("X Committee"): a name
@@ -561,7 +582,9 @@ def _places_under(
     if depth >= PHRASE_DEPTH:
         return found
     nouns = _place_nouns()
-    place_head = _is(head, nouns) or _is(head, _RELATIONAL_NOUNS)
+    place_head = (
+        _is(head, nouns) or _is(head, _RELATIONAL_NOUNS) or (depth == 0 and _is(head, _SHARE_NOUNS))
+    )
     of_hits: list[tuple[Place, int, int]] = []
     other: list[tuple[Place, int, int]] = []
     for child in head.children:
@@ -1032,7 +1055,7 @@ def _spatial_object(
             hit = _accept(chunk[0], chunk[1], context, gaz, loose and known)
             if hit is not None:
                 return hit
-        if _is(c, nouns) or _is(c, _RELATIONAL_NOUNS):
+        if _is(c, nouns) or _is(c, _RELATIONAL_NOUNS) or _is(c, _SHARE_NOUNS):
             hits = _places_under(c, context, gaz, 0)
             if hits:
                 return hits[0]
@@ -1209,6 +1232,8 @@ def stands_for_place(trigger: Token, start: int, end: int) -> bool:
     if chunk is None:
         return False
     name, label = chunk
+    if _mission_of_country(name):
+        return False  # "the U.S. Embassy" is its owner's, not a place name
     if _leading_generic(name) or (len(name) > 1 and name[-1].lower_ in _place_nouns()):
         return True  # its own words say place: "Jabal X", "the X Hospital"
     territorial = trigger.lemma_ in _TERRITORIAL_VERBS
