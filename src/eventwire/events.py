@@ -334,18 +334,21 @@ class EventFinder:
                     # "French and Egyptian warships launched war games", "held drills with
                     # the US navy": forces of two countries exercising together cooperate
                     cameo = JOINT_EXERCISE_CODE
-            if not tgt_actors and len(coded) > 1 and cameo[:2] in MUTUAL_ROOTS:
-                # "Obama and Putin met": each met the other
-                pairs = [(s, t) for s in coded for t in coded if s is not t]
+            named = [a for a in src_actors if _identified(a)]
+            if not tgt_actors and len(named) > 1 and cameo[:2] in MUTUAL_ROOTS:
+                # "Obama and Putin met", "India and MERCOSUR agreed": each with the other
+                pairs = [(s, t) for s in named for t in named if s is not t]
             elif partner and (
                 cameo[:2] in PARTNER_ROOTS
                 or (pattern.cameo in MET_CODES and not noun and _scheduled(tok))
+                or (pattern.cameo[:2] in PARTNER_ROOTS and intent == "plan" and _set(tok, noun))
             ):
                 # "Lavrov held talks with Netanyahu": each held talks with the other; so
-                # for a meeting that is set ("will meet B"), unlike a wish ("wants to meet")
-                pairs += [(t, s) for s in coded for t in tgt_actors if t.code]
+                # for a meeting that is set ("will meet B", "will hold talks with B"),
+                # unlike a wish ("wants to meet")
+                pairs += [(t, s) for s in named for t in tgt_actors if _identified(t)]
             for src, tgt in pairs:
-                if tgt is not None and src is not None and tgt.start == src.start:
+                if tgt is not None and src is not None and _same(src, tgt):
                     tgt = None
                 if not (_identified(src) or _identified(tgt)):
                     continue
@@ -904,6 +907,19 @@ def _impersonal(tok: Token, cameo: str) -> bool:
         return False
     subj = _subject(tok)
     return subj is not None and subj.pos_ == "NOUN" and subj.ent_type_ not in _ACTOR_ENTS
+
+
+def _same(a: Actor, b: Actor) -> bool:
+    """One actor, not two sharing a phrase ("Nigerian and British forces": two codes)."""
+    return a.start == b.start and a.code == b.code
+
+
+def _set(tok: Token, noun: bool) -> bool:
+    """A partner act that is scheduled: the verb itself ("will meet"), or the verb that
+    carries the event noun ("will hold talks with")."""
+    if not noun:
+        return _scheduled(tok)
+    return tok.dep_ in ("dobj", "obj") and _scheduled(tok.head)
 
 
 def _scheduled(verb: Token) -> bool:
