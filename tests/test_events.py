@@ -622,3 +622,20 @@ def test_wish_to_meet_is_one_way(pipeline):
     assert not any(
         e.source is not None and (e.source.code or "").startswith("UGA") for e in events
     ), [(e.source, e.cameo, e.target) for e in events]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, root, target",
+    [
+        # the place of the act a verb takes through "to"
+        ("The Kenyan government agreed to a ceasefire in Somalia.", "03", "SOM"),
+        # whoever made the charges that are rejected
+        ("Kenya dismissed criticism from Uganda over the border clash.", "12", "UGA"),
+    ],
+)
+def test_targets_inside_the_taken_act(pipeline, text, root, target):
+    events = [e for e in coded(pipeline, text) if e.cameo.startswith(root)]
+    assert any(e.target is not None and (e.target.code or "").startswith(target) for e in events), [
+        (e.source, e.cameo, e.target) for e in events
+    ]

@@ -1447,13 +1447,16 @@ def _place_target(
 ) -> list[Actor]:
     """A named country or city after "in" on the event word, its object, or the act it
     plans or refuses ("threatened to resume attacks in Israel")."""
-    heads = [tok] if noun else [_object(tok), tok]
+    # "agreed to a ceasefire in Yemen": the act the verb takes through "to"
+    heads = [tok] if noun else [_object(tok), tok, _prep_object(tok, "to")]
     if not noun:
         acts = [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
         heads += [h for act in acts for h in (_object(act), act)]
     elif tok.dep_ == "pobj" and tok.head.head.pos_ in ("VERB", "AUX"):
         heads.append(tok.head.head)  # "remained on alert in Paris", "went on strike in X"
     for head in heads:
+        if head is None:
+            continue
         place = next(
             (p for p in (_prep_object(head, prep) for prep in AREA_PREPS) if p is not None),
             None,
@@ -1513,6 +1516,9 @@ PROPOSAL_NOUNS = frozenset(
     "offer proposal demand request invitation call plan appeal ultimatum initiative "
     "overture bid".split()
 )
+#: Charges put about a party, whose "by"/"from" object is who made them ("denied
+#: accusations by X"); unlike a proposal, their clause names the accused, no party.
+CHARGE_NOUNS = frozenset("accusation charge allegation claim criticism suggestion".split())
 #: Breaking away from a state ("calling for independence from Iraq").
 SEPARATION_NOUNS = frozenset("independence secession autonomy separation".split())
 
@@ -1554,8 +1560,9 @@ def _nested(options: list[Token]) -> list[Token]:
             continue
         inners = [_prep_object(option, prep) for prep in NESTED_PREPS]
         lemma = option.lemma_.lower()
-        if lemma in PROPOSAL_NOUNS:
-            # "rejected a demand from the US President": whose proposal it was
+        if lemma in PROPOSAL_NOUNS or lemma in CHARGE_NOUNS:
+            # "rejected a demand from the US President", "denied charges by X": whose
+            # proposal or charge it was
             inners += [_prep_object(option, "from"), _prep_object(option, "by")]
         elif lemma in SEPARATION_NOUNS:
             inners.append(_prep_object(option, "from"))  # "independence from Iraq"
