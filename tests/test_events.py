@@ -483,8 +483,8 @@ def test_delivering_goods_is_aid(pipeline) -> None:  # type: ignore[no-untyped-d
         ("Ghana, Togo, and Benin met on Monday.", "TGO", "04", "BEN"),
         # "@none": fighting without an object is still fighting
         ("Syrian rebels fought in the streets of Homs.", "SYRREB", "193", None),
-        # forces of two countries exercising together cooperate militarily
-        ("Indian and Japanese warships began naval drills on Monday.", "INDMIL", "062", None),
+        # forces of two countries exercising together cooperate militarily, each with the other
+        ("Indian and Japanese warships began naval drills on Monday.", "INDMIL", "062", "JPNMIL"),
         ("The Russian navy held exercises with Chinese warships.", "CHNMIL", "062", "RUSMIL"),
         # claiming or charging that another party attacked is accusing it
         ("Armenia claimed that Azerbaijani forces had shelled a village.", "ARM", "112", "AZEMIL"),
@@ -594,3 +594,48 @@ def test_targets_from_the_parse(pipeline, text, source, root, target):
         and (e.target.code or "").startswith(target)
         for e in events
     ), [(e.source, e.cameo, e.target) for e in events]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, root",
+    [
+        # a scheduled meeting carried by a noun is planned by both sides
+        ("The Kenyan president will hold talks with Uganda's president in Nairobi.", "03"),
+        # two countries in one phrase ("Kenyan and Ugandan forces") are two parties
+        ("Kenyan and Ugandan forces have agreed to hold a joint exercise.", "03"),
+    ],
+)
+def test_two_way_pairs(pipeline, text, root):
+    events = [e for e in coded(pipeline, text) if e.cameo.startswith(root)]
+    pairs = {
+        ((e.source.code or "")[:3], (e.target.code or "")[:3])
+        for e in events
+        if e.source is not None and e.target is not None
+    }
+    assert {("KEN", "UGA"), ("UGA", "KEN")} <= pairs, pairs
+
+
+@pytest.mark.slow
+def test_wish_to_meet_is_one_way(pipeline):
+    events = coded(pipeline, "The Kenyan president wants to hold talks with Uganda's president.")
+    assert not any(
+        e.source is not None and (e.source.code or "").startswith("UGA") for e in events
+    ), [(e.source, e.cameo, e.target) for e in events]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, root, target",
+    [
+        # the place of the act a verb takes through "to"
+        ("The Kenyan government agreed to a ceasefire in Somalia.", "03", "SOM"),
+        # whoever made the charges that are rejected
+        ("Kenya dismissed criticism from Uganda over the border clash.", "12", "UGA"),
+    ],
+)
+def test_targets_inside_the_taken_act(pipeline, text, root, target):
+    events = [e for e in coded(pipeline, text) if e.cameo.startswith(root)]
+    assert any(e.target is not None and (e.target.code or "").startswith(target) for e in events), [
+        (e.source, e.cameo, e.target) for e in events
+    ]

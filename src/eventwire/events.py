@@ -334,18 +334,21 @@ class EventFinder:
                     # "French and Egyptian warships launched war games", "held drills with
                     # the US navy": forces of two countries exercising together cooperate
                     cameo = JOINT_EXERCISE_CODE
-            if not tgt_actors and len(coded) > 1 and cameo[:2] in MUTUAL_ROOTS:
-                # "Obama and Putin met": each met the other
-                pairs = [(s, t) for s in coded for t in coded if s is not t]
+            named = [a for a in src_actors if _identified(a)]
+            if not tgt_actors and len(named) > 1 and cameo[:2] in MUTUAL_ROOTS:
+                # "Obama and Putin met", "India and MERCOSUR agreed": each with the other
+                pairs = [(s, t) for s in named for t in named if s is not t]
             elif partner and (
                 cameo[:2] in PARTNER_ROOTS
                 or (pattern.cameo in MET_CODES and not noun and _scheduled(tok))
+                or (pattern.cameo[:2] in PARTNER_ROOTS and intent == "plan" and _set(tok, noun))
             ):
                 # "Lavrov held talks with Netanyahu": each held talks with the other; so
-                # for a meeting that is set ("will meet B"), unlike a wish ("wants to meet")
-                pairs += [(t, s) for s in coded for t in tgt_actors if t.code]
+                # for a meeting that is set ("will meet B", "will hold talks with B"),
+                # unlike a wish ("wants to meet")
+                pairs += [(t, s) for s in named for t in tgt_actors if _identified(t)]
             for src, tgt in pairs:
-                if tgt is not None and src is not None and tgt.start == src.start:
+                if tgt is not None and src is not None and _same(src, tgt):
                     tgt = None
                 if not (_identified(src) or _identified(tgt)):
                     continue
@@ -906,6 +909,19 @@ def _impersonal(tok: Token, cameo: str) -> bool:
     return subj is not None and subj.pos_ == "NOUN" and subj.ent_type_ not in _ACTOR_ENTS
 
 
+def _same(a: Actor, b: Actor) -> bool:
+    """One actor, not two sharing a phrase ("Nigerian and British forces": two codes)."""
+    return a.start == b.start and a.code == b.code
+
+
+def _set(tok: Token, noun: bool) -> bool:
+    """A partner act that is scheduled: the verb itself ("will meet"), or the verb that
+    carries the event noun ("will hold talks with")."""
+    if not noun:
+        return _scheduled(tok)
+    return tok.dep_ in ("dobj", "obj") and _scheduled(tok.head)
+
+
 def _scheduled(verb: Token) -> bool:
     """A future or scheduled act ("will meet", "is due to meet"), not a wish or attempt."""
     if _aux(verb) & FUTURE_AUX:
@@ -1431,13 +1447,16 @@ def _place_target(
 ) -> list[Actor]:
     """A named country or city after "in" on the event word, its object, or the act it
     plans or refuses ("threatened to resume attacks in Israel")."""
-    heads = [tok] if noun else [_object(tok), tok]
+    # "agreed to a ceasefire in Yemen": the act the verb takes through "to"
+    heads = [tok] if noun else [_object(tok), tok, _prep_object(tok, "to")]
     if not noun:
         acts = [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
         heads += [h for act in acts for h in (_object(act), act)]
     elif tok.dep_ == "pobj" and tok.head.head.pos_ in ("VERB", "AUX"):
         heads.append(tok.head.head)  # "remained on alert in Paris", "went on strike in X"
     for head in heads:
+        if head is None:
+            continue
         place = next(
             (p for p in (_prep_object(head, prep) for prep in AREA_PREPS) if p is not None),
             None,
@@ -1497,6 +1516,9 @@ PROPOSAL_NOUNS = frozenset(
     "offer proposal demand request invitation call plan appeal ultimatum initiative "
     "overture bid".split()
 )
+#: Charges put about a party, whose "by"/"from" object is who made them ("denied
+#: accusations by X"); unlike a proposal, their clause names the accused, no party.
+CHARGE_NOUNS = frozenset("accusation charge allegation claim criticism suggestion".split())
 #: Breaking away from a state ("calling for independence from Iraq").
 SEPARATION_NOUNS = frozenset("independence secession autonomy separation".split())
 
@@ -1538,8 +1560,9 @@ def _nested(options: list[Token]) -> list[Token]:
             continue
         inners = [_prep_object(option, prep) for prep in NESTED_PREPS]
         lemma = option.lemma_.lower()
-        if lemma in PROPOSAL_NOUNS:
-            # "rejected a demand from the US President": whose proposal it was
+        if lemma in PROPOSAL_NOUNS or lemma in CHARGE_NOUNS:
+            # "rejected a demand from the US President", "denied charges by X": whose
+            # proposal or charge it was
             inners += [_prep_object(option, "from"), _prep_object(option, "by")]
         elif lemma in SEPARATION_NOUNS:
             inners.append(_prep_object(option, "from"))  # "independence from Iraq"
