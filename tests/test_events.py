@@ -639,3 +639,21 @@ def test_targets_inside_the_taken_act(pipeline, text, root, target):
     assert any(e.target is not None and (e.target.code or "").startswith(target) for e in events), [
         (e.source, e.cameo, e.target) for e in events
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # who brokered or backed a deal did not make it
+        ("Fighting stopped under a UN-brokered truce.", "IGOUNO"),
+        # an act "before"/"until" which something must or will happen is still to come
+        (
+            "Colombian rebels said the government must release prisoners before they disarm.",
+            "0873",
+        ),
+    ],
+)
+def test_brokers_and_pending_acts_are_not_events(pipeline, text, absent):
+    found = _coded(pipeline, text)
+    assert all(absent not in (s or "") and not c.startswith(absent) for s, c, _ in found), found

@@ -245,7 +245,7 @@ class EventFinder:
                 if demand is not None:
                     out.append(demand)
                 continue
-            elif modality != "fact":
+            elif modality != "fact" or self._pending(tok):
                 continue
             if intent:
                 if cameo[:2] in VERBAL_CONFLICT_ROOTS or cameo[:2] == "03":
@@ -554,7 +554,14 @@ class EventFinder:
     def _noun_arguments(self, tok: Token, pattern: Pattern) -> tuple[list[Token], list[Token]]:
         source: Token | None = next((c for c in tok.children if c.dep_ == "poss"), None)
         if source is None:  # "US sanctions", "Syrian regime air strikes"
-            mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")]
+            # "a UN-brokered deal", "a US-backed offensive": who brokered or backed an act
+            # did not do it (but "a US-led offensive" is led by the US)
+            mods = [
+                c
+                for c in tok.lefts
+                if c.dep_ in ("compound", "amod", "nmod")
+                and (c.tag_ != "VBN" or c.lemma_ == "lead")
+            ]
             source = next(
                 (m for m in reversed(mods) if m.ent_type_ in _ACTOR_ENTS or _has_actor_ent(m)),
                 None,
@@ -658,6 +665,15 @@ class EventFinder:
                 node = None
             steps += 1
         return "fact"
+
+    def _pending(self, tok: Token) -> bool:
+        """An act "before"/"until" which something must or will happen has not happened:
+        "must agree to changes before they demobilize", "vowed to fight until they take X"."""
+        mark = next((c.lower_ for c in tok.children if c.dep_ == "mark"), None)
+        if tok.dep_ != "advcl" or mark not in ("before", "until"):
+            return False
+        head = tok.head
+        return self._modality(head) != "fact" or self._is_intent(head) == "plan"
 
     def _is_intent(self, tok: Token) -> str | None:
         """'plan' when the act is planned or future, 'purpose' for "to" clauses, else None."""
