@@ -647,6 +647,12 @@ def test_targets_inside_the_taken_act(pipeline, text, root, target):
     [
         # who brokered or backed a deal did not make it
         ("Fighting stopped under a UN-brokered truce.", "IGOUNO"),
+        # the charge list goes on past the parser's attachment
+        (
+            "The watchdog accused Iran of jailing reporters, torturing prisoners and "
+            "silencing critics.",
+            "1822",
+        ),
         # an act "before"/"until" which something must or will happen is still to come
         (
             "Colombian rebels said the government must release prisoners before they disarm.",

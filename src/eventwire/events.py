@@ -786,6 +786,16 @@ def _charge(clause: Token) -> Token | None:
     """The verb of accusing or punishing whose "of"/"for" clause ``clause`` is: "accused
     Y of attacking", "jailed X for helping". What is charged is alleged, not reported."""
     prep = clause.head
+    if clause.dep_ == "advcl" and clause.tag_ == "VBG":
+        # "accused the US of violating rights, ignoring the law": the list goes on, though
+        # the parser hangs its next item on the verb
+        verb = clause.head
+        charged = any(
+            p.lower_ in ("of", "for")
+            and any(c.dep_ == "pcomp" and c.i < clause.i for c in p.children)
+            for p in verb.children
+        )
+        return verb if charged and verb.lemma_.lower() in CHARGE_HEADS else None
     if clause.dep_ != "pcomp" or prep.lower_ not in ("of", "for"):
         return None
     verb = prep.head
