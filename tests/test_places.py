@@ -691,3 +691,42 @@ def test_an_embassy_named_for_its_country_is_placed_by_its_city(pipeline) -> Non
     destroyed = [e for e in events if e.trigger == "destroyed"]
     assert destroyed and destroyed[0].location is not None
     assert destroyed[0].location.text == "Nairobi"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "trigger", "name"),
+    [
+        (
+            "Government troops launched an offensive in the south of Helmand province on "
+            "Monday, targeting insurgent positions near the village of Marja.",
+            "targeting",
+            "Marja",
+        ),
+        (
+            "The air force continued its campaign over northern Kunduz province on Sunday, "
+            "striking Taliban depots near the town of Baghlan.",
+            "striking",
+            "Baghlan",
+        ),
+    ],
+)
+def test_a_participle_takes_the_site_it_acts_on(nlp, text: str, trigger: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, trigger)
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "At least 12 people were killed after gunmen attacked Dapchi village in Yobe State.",
+            "Dapchi",
+        ),
+        ("Four soldiers were killed when rebels raided the town of Beni in North Kivu.", "Beni"),
+    ],
+)
+def test_a_killing_takes_the_place_its_attack_struck(nlp, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    p = _place(nlp, text, "killed")
+    assert p is not None and p.text == name

@@ -923,6 +923,12 @@ def _candidates(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> Itera
             #    killing and wounding dozens in the X area").
             for sib in _verb_conjuncts(trigger):
                 yield from _prep_places(sib, context, gaz, motion=False)
+            if inherited and trigger.lemma_ in _SPATIAL_VERBS | _ASSAULT_LEMMAS:
+                # 5b. A participle's own phrase names the site it acts on before the
+                #     clause it inherits from: "launched an offensive in X, targeting
+                #     positions near the village of Y" gives Y. Only for verbs that act
+                #     on a site: "expressing opposition to the war in X" is about X.
+                yield from _clause_scene(trigger, context, gaz, top=trigger)
     # 6. A purpose or means clause names the target: "launched an offensive to capture X".
     for c in trigger.children:
         purpose = c.dep_ in ("advcl", "xcomp") and any(
@@ -938,6 +944,9 @@ def _candidates(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> Itera
                     hit = _spatial_object(g, context, gaz)
                     if hit is not None:
                         yield hit
+    # 6b. A harm in a "when"/"as" clause of an attack happened where the attack struck:
+    #     "were killed when gunmen attacked the village of X".
+    yield from _attack_clause_places(trigger, context, gaz)
     # 7. The scene of the clause the event belongs to: "gunmen opened fire in a market in
     #    Kano, killing six" and "six were killed when gunmen attacked a bus in Kano".
     yield from _clause_scene(trigger, context, gaz)
@@ -970,9 +979,53 @@ def _own_clause(tok: Token) -> bool:
     )
 
 
-def _clause_scene(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> list[Hit]:
-    """Places in locative phrases anywhere in the event's clause, nearest first."""
-    top = _clause_top(trigger)
+# Harms whose place is where the attack that caused them struck.
+_HARM_LEMMAS = frozenset("kill die wound injure shoot murder slay massacre behead".split())
+# Attacks whose "after" clause is the harm's own scene ("killed after gunmen raided X").
+_ATTACK_CLAUSE_LEMMAS = frozenset(
+    (
+        "attack raid storm invade ambush bomb shell strike hit overrun besiege assault "
+        "launch carry stage mount open"
+    ).split()
+)
+
+
+def _attack_clause_places(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> list[Hit]:
+    """Where the attack in a "when"/"as"/"while" (or, for an attack, "after") clause of a
+    harm struck: its spatial object, then its own locative phrases and those of its event
+    noun ("launched an attack on the town of X"). The attack is the harm's cause, so its
+    target is the harm's place; a broader scene elsewhere in the clause comes later."""
+    if trigger.lemma_ not in _HARM_LEMMAS or trigger.pos_ != "VERB":
+        return []
+    found: list[Hit] = []
+    for clause in trigger.children:
+        if clause.dep_ != "advcl" or clause.lemma_ not in _ATTACK_CLAUSE_LEMMAS:
+            continue
+        # the parser reads "when" as a mark or an advmod
+        marks = {c.lower_ for c in clause.children if c.dep_ in ("mark", "advmod")}
+        if not marks & (_SCENE_MARKS | {"after"}):
+            continue
+        anchors = [clause]
+        if clause.lemma_ in _LIGHT_VERBS or clause.lemma_ == "open":
+            anchors += [c for c in clause.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
+        for a in anchors:
+            hit = _spatial_object(a, context, gaz)
+            if hit is not None:
+                found.append(hit)
+        for a in anchors:
+            found.extend(_prep_places(a, context, gaz, motion=False))
+        for p in _participants(anchors):
+            found.extend(_places_under_participant(p, context, gaz))
+    return found
+
+
+def _clause_scene(
+    trigger: Token, context: Sequence[str], gaz: Gazetteer, top: Token | None = None
+) -> list[Hit]:
+    """Places in locative phrases anywhere in the event's clause (or below ``top``),
+    nearest first."""
+    if top is None:
+        top = _clause_top(trigger)
     phrases: list[tuple[int, list[Hit]]] = []
     for tok in top.subtree:
         if (
