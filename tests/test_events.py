@@ -647,6 +647,8 @@ def test_targets_inside_the_taken_act(pipeline, text, root, target):
     [
         # who brokered or backed a deal did not make it
         ("Fighting stopped under a UN-brokered truce.", "IGOUNO"),
+        # an event noun another one happens in is its setting
+        ("Gunmen killed five guards in the worst attack in the current Iraqi uprising.", "14"),
         # the charge list goes on past the parser's attachment
         (
             "The watchdog accused Iran of jailing reporters, torturing prisoners and "

@@ -232,6 +232,8 @@ class EventFinder:
                 continue  # "airstrikes killed 12": one event, carried by the verb
             if noun and _background(tok):
                 continue  # "after a week of unrest", "amid the uprising": the setting
+            if noun and _within_event(tok, noun_patterns):
+                continue  # "the worst attack in the current uprising": the setting
             if noun and _topic(tok, topics):
                 continue  # "complained over Israeli raids": what is complained about
             if not noun:
@@ -740,6 +742,17 @@ def _background(noun: Token) -> bool:
             return False
         node = node.head
     return False
+
+
+def _within_event(noun: Token, noun_patterns: dict[int, Pattern]) -> bool:
+    """An event noun that another event noun happens "in" or "during" is its setting."""
+    prep = noun.head
+    return (
+        noun.dep_ == "pobj"
+        and prep.lower_ in ("in", "during")
+        and prep.head.i in noun_patterns
+        and prep.head.i != noun.i
+    )
 
 
 def _topic(noun: Token, topics: set[int]) -> bool:
