@@ -238,6 +238,8 @@ def test_reduced_relatives_give_violence_only(pipeline) -> None:  # type: ignore
             "03",
             None,
         ),
+        # an event noun agreed to is not yet held
+        ("Sudan agreed to Egyptian mediation with the rebels.", "EGY", "039", None),
         # a sworn attack is a threat of force, not yet an attack
         ("Syrian rebels swore to attack the army's bases.", "SYRREB", "138", None),
     ],

@@ -683,6 +683,8 @@ class EventFinder:
         for _ in range(4):
             if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in node.children):
                 return "plan"
+            if node.i != tok.i and tok.pos_ == "NOUN" and node.lemma_.lower() in INTENT_HEADS:
+                return "plan"  # "agreed to talks", "plans new sanctions": not yet held
             if node.dep_ in ("xcomp", "acomp") and node.head.lemma_.lower() in INTENT_HEADS:
                 return "plan"
             to_clause = any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
