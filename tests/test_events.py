@@ -240,6 +240,13 @@ def test_reduced_relatives_give_violence_only(pipeline) -> None:  # type: ignore
         ),
         # an event noun agreed to is not yet held
         ("Sudan agreed to Egyptian mediation with the rebels.", "EGY", "039", None),
+        # "X operating in Y said": the parser's participle subject hides the speaker
+        (
+            "The World Food Programme operating in Yemen said Saudi forces must lift the blockade.",
+            "IGOUNO",
+            "10",
+            "SAUMIL",
+        ),
         # a sworn attack is a threat of force, not yet an attack
         ("Syrian rebels swore to attack the army's bases.", "SYRREB", "138", None),
     ],

@@ -1287,13 +1287,23 @@ def _dangling_object(prep: Token) -> Token | None:
     return None
 
 
+def _participle_subject(subj: Token) -> Token:
+    """ "The Red Cross operating in Iraq said": the parser can make the participle the
+    subject, with the name as its own subject; the name is the performer."""
+    if subj.tag_ == "VBG":
+        inner = next((c for c in subj.children if c.dep_ == "nsubj"), None)
+        if inner is not None and inner.pos_ in ("NOUN", "PROPN") and inner.i < subj.i:
+            return inner
+    return subj
+
+
 def _subject(tok: Token) -> Token | None:
     """The performer: own subject, else the controller up the clause chain."""
     node = tok
     for _ in range(6):
         subj = next((c for c in node.children if c.dep_ in ("nsubj", "csubj")), None)
         if subj is not None:
-            return subj
+            return _participle_subject(subj)
         if node.dep_ in ("xcomp", "acomp") and node.head.i != node.i:
             obj = _object(node.head)
             if (
