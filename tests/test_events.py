@@ -243,7 +243,7 @@ def test_reduced_relatives_give_violence_only(pipeline) -> None:  # type: ignore
         # "X operating in Y said": the parser's participle subject hides the speaker
         (
             "The World Food Programme operating in Yemen said Saudi forces must lift the blockade.",
-            "IGOUNO",
+            "IGOUNODEV",
             "10",
             "SAUMIL",
         ),
