@@ -188,6 +188,12 @@ CASES: list[tuple[str, str, str]] = [
     ("Japan provided Vietnam with patrol boats.", "provided", "07"),
     ("Qatar supplied the rebels with weapons.", "supplied", "07"),
     ("Canada furnished Jordan with field hospitals.", "furnished", "07"),
+    # a place put under a regime (curfew, lockdown, martial law) is an imposed restriction
+    ("The Thai army placed Bangkok under curfew.", "placed", "17"),
+    ("The Indian government placed Kashmir under a communications blackout.", "placed", "17"),
+    # a formal protest handed or delivered to a government
+    ("China delivered a strong protest to Japan.", "delivered", "11"),
+    ("The Iranian government handed Britain a protest note.", "handed", "11"),
 ]
 
 # Statements (root 01) are off by default, so they are checked with a coder that keeps them.
@@ -269,6 +275,8 @@ def test_statement_phrasing_reaches_root(statement_coder, text: str, word: str, 
         "The Nigerian army is battling the cholera outbreak in Borno.",
         "The Iraqi government executed the reform plan in 2019.",
         "The Turkish ministry provided reporters with details of the plan.",
+        "The Turkish ministry put the project under review.",
+        "Kenyan police handed the protesters leaflets.",
     ],
 )
 def test_no_event_on_near_misses(coder, text: str) -> None:
