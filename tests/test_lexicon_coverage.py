@@ -184,6 +184,16 @@ CASES: list[tuple[str, str, str]] = [
     ("Syrian troops stormed through the old city of Homs.", "stormed", "19"),
     # a passive execution has no object for the object list
     ("Two Kurdish fighters were executed by Islamic State militants in Syria.", "executed", "18"),
+    # "provided X with Y": the object is the recipient; a country or armed group makes it aid
+    ("Japan provided Vietnam with patrol boats.", "provided", "07"),
+    ("Qatar supplied the rebels with weapons.", "supplied", "07"),
+    ("Canada furnished Jordan with field hospitals.", "furnished", "07"),
+    # a place put under a regime (curfew, lockdown, martial law) is an imposed restriction
+    ("The Thai army placed Bangkok under curfew.", "placed", "17"),
+    ("The Indian government placed Kashmir under a communications blackout.", "placed", "17"),
+    # a formal protest handed or delivered to a government
+    ("China delivered a strong protest to Japan.", "delivered", "11"),
+    ("The Iranian government handed Britain a protest note.", "handed", "11"),
 ]
 
 # Statements (root 01) are off by default, so they are checked with a coder that keeps them.
@@ -192,6 +202,11 @@ STATEMENT_CASES: list[tuple[str, str, str]] = [
     ("The Turkish government sent condolences to Iran.", "sent", "01"),
     ("The Japanese government conveyed its sympathy to Turkey.", "conveyed", "01"),
     ("The Indian government refuted the allegations.", "refuted", "01"),
+    # rejecting or dismissing a charge denies it (016), whoever made it
+    ("The Kremlin dismissed allegations from Washington.", "dismissed", "01"),
+    ("The Pakistani army rejected accusations by India.", "rejected", "01"),
+    ("The Chinese government brushed off the allegations from Australia.", "brushed", "01"),
+    ("The Iranian government rebuffed charges from Britain.", "rebuffed", "01"),
     ("The French president laid flowers at the memorial.", "laid", "01"),
 ]
 
@@ -259,6 +274,9 @@ def test_statement_phrasing_reaches_root(statement_coder, text: str, word: str, 
         "The Kenyan government is fighting corruption in the police.",
         "The Nigerian army is battling the cholera outbreak in Borno.",
         "The Iraqi government executed the reform plan in 2019.",
+        "The Turkish ministry provided reporters with details of the plan.",
+        "The Turkish ministry put the project under review.",
+        "Kenyan police handed the protesters leaflets.",
     ],
 )
 def test_no_event_on_near_misses(coder, text: str) -> None:
