@@ -194,6 +194,7 @@ CASES: list[tuple[str, str, str]] = [
     # a formal protest handed or delivered to a government
     ("China delivered a strong protest to Japan.", "delivered", "11"),
     ("The Iranian government handed Britain a protest note.", "handed", "11"),
+    ("The Eritrean government let free 40 political prisoners.", "let", "08"),
 ]
 
 # Statements (root 01) are off by default, so they are checked with a coder that keeps them.
@@ -277,6 +278,7 @@ def test_statement_phrasing_reaches_root(statement_coder, text: str, word: str, 
         "The Turkish ministry provided reporters with details of the plan.",
         "The Turkish ministry put the project under review.",
         "Kenyan police handed the protesters leaflets.",
+        "The Kenyan government let the activists speak at the rally.",
     ],
 )
 def test_no_event_on_near_misses(coder, text: str) -> None:
