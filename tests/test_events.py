@@ -671,8 +671,8 @@ def test_brokers_and_pending_acts_are_not_events(pipeline, text, absent):
 
 def test_a_participle_misparsed_as_subject_yields_its_noun() -> None:
     """The model's parse of "The Red Cross operating in Iraq said ...", built by hand."""
+    import spacy
     from spacy.tokens import Doc
-    from spacy.vocab import Vocab
 
     from eventwire.events import _subject
 
@@ -681,6 +681,22 @@ def test_a_participle_misparsed_as_subject_yields_its_noun() -> None:
     deps = ["det", "compound", "nsubj", "nsubj", "prep", "pobj", "ROOT", "nsubj", "ccomp"]
     pos = ["DET", "PROPN", "PROPN", "VERB", "ADP", "PROPN", "VERB", "PRON", "VERB"]
     tags = ["DT", "NNP", "NNP", "VBG", "IN", "NNP", "VBD", "PRP", "VBD"]
-    doc = Doc(Vocab(), words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
     assert _subject(doc[6]).text == "Cross"
     assert _subject(doc[8]).text == "it"  # an ordinary subject is kept
+
+
+def test_a_counted_object_hung_on_up_to_is_the_object() -> None:
+    """The model's parse of "Rebels have kidnapped up to 16 Russian advisers", by hand."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from eventwire.events import _object
+
+    words = ["Rebels", "have", "kidnapped", "up", "to", "16", "Russian", "advisers"]
+    heads = [2, 2, 2, 2, 3, 7, 7, 4]
+    deps = ["nsubj", "aux", "ROOT", "prt", "prep", "nummod", "amod", "pobj"]
+    pos = ["NOUN", "AUX", "VERB", "ADP", "ADP", "NUM", "ADJ", "NOUN"]
+    tags = ["NNS", "VBP", "VBN", "RP", "IN", "CD", "JJ", "NNS"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    assert _object(doc[2]).text == "advisers"

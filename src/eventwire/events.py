@@ -1006,12 +1006,25 @@ def _object(tok: Token) -> Token | None:
         obj = next((c for c in tok.children if c.dep_ == "oprd" and c.ent_type_ == "PERSON"), None)
     if obj is None:
         obj = _raised_object(tok)
+    if obj is None:
+        obj = _counted_object(tok)
     if obj is not None and (obj.lemma_.lower() in QUANTITY_NOUNS or obj.pos_ == "NUM"):
         # "a series of airstrikes", "executed 21 of its members"
         inner = _prep_object(obj, "of")
         if inner is not None:
             return inner
     return obj
+
+
+def _counted_object(verb: Token) -> Token | None:
+    """ "kidnapped up to 16 advisers": the parser makes "up" a particle and the counted
+    object the object of its "to"."""
+    for prt in verb.children:
+        if prt.dep_ == "prt" and prt.lower_ == "up":
+            obj = _prep_object(prt, "to")
+            if obj is not None and any(c.dep_ == "nummod" for c in obj.children):
+                return obj
+    return None
 
 
 def _place_actors(found: list[Actor], option: Token) -> list[Actor]:
