@@ -730,3 +730,33 @@ def test_a_participle_takes_the_site_it_acts_on(nlp, text: str, trigger: str, na
 def test_a_killing_takes_the_place_its_attack_struck(nlp, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
     p = _place(nlp, text, "killed")
     assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "A gunman riding a motorcycle loaded with grenades killed at least nine people and "
+            "wounded 40 on Friday in the northern city of Kirkuk, police said.",
+            "Kirkuk",
+        ),
+        (
+            "A truck bomb packed with fertiliser killed at least 20 people and injured 70 on "
+            "Tuesday in the town of Tal Afar, officials said.",
+            "Tal Afar",
+        ),
+    ],
+)
+def test_a_casualty_count_shares_the_place_of_its_second_harm(nlp, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    # The small model reads "killed" as a clause on the preceding noun, so only the words
+    # tie it to "wounded ... in X".
+    p = _place(nlp, text, "killed")
+    assert p is not None and p.text == name
+
+
+@pytest.mark.slow
+def test_a_harm_followed_by_another_subjects_clause_takes_no_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Gunmen killed a guard and police wounded two robbers in Lagos.")
+    killed = next(t for t in doc if t.text == "killed")
+    assert places._casualty_partner(killed) == []

@@ -923,6 +923,12 @@ def _candidates(trigger: Token, context: Sequence[str], gaz: Gazetteer) -> Itera
             #    killing and wounding dozens in the X area").
             for sib in _verb_conjuncts(trigger):
                 yield from _prep_places(sib, context, gaz, motion=False)
+            # 5a. A casualty count read off the words when the parse breaks it: "killed
+            #     at least 50 people and wounded 152 in the city of X".
+            for sib in _casualty_partner(trigger):
+                yield from _prep_places(sib, context, gaz, motion=False)
+                for p in _participants([sib]):
+                    yield from _places_under_participant(p, context, gaz)
             if inherited and trigger.lemma_ in _SPATIAL_VERBS | _ASSAULT_LEMMAS:
                 # 5b. A participle's own phrase names the site it acts on before the
                 #     clause it inherits from: "launched an offensive in X, targeting
@@ -1182,6 +1188,38 @@ def _verb_conjuncts(trigger: Token) -> list[Token]:
         if head.pos_ in ("NOUN", "PRON", "NUM") and head.head.pos_ == "VERB":
             out.append(head.head)
     return out
+
+
+_CASUALTY_SPAN = 10
+
+
+def _casualty_partner(trigger: Token) -> list[Token]:
+    """The second harm of a casualty count ("killed 50 people and wounded 152"), found
+    in the words rather than the parse. News reports tallies in this fixed form, and the
+    small model often breaks it (reading "killed" as a clause on a noun and "wounded" as
+    a conjunct of something else), which loses the place said after the second harm.
+    Both harms share the same subject and tense, so they happened in one place."""
+    if trigger.lemma_ not in _HARM_LEMMAS or trigger.pos_ != "VERB":
+        return []
+    sent_end = trigger.sent.end
+    doc = trigger.doc
+    stop = min(trigger.i + _CASUALTY_SPAN, sent_end)
+    for i in range(trigger.i + 1, stop):
+        tok = doc[i]
+        if tok.text in ",;:()" or tok.pos_ in ("VERB", "AUX"):
+            return []
+        if tok.lower_ != "and":
+            continue
+        nxt = doc[i + 1] if i + 1 < sent_end else None
+        if nxt is not None and nxt.pos_ == "ADV" and i + 2 < sent_end:
+            nxt = doc[i + 2]
+        same_form = nxt is not None and (
+            nxt.tag_ == trigger.tag_ or {nxt.tag_, trigger.tag_} <= {"VBD", "VBN"}
+        )
+        if nxt is not None and same_form and nxt.lemma_ in _HARM_LEMMAS and nxt.pos_ == "VERB":
+            return [nxt]
+        return []
+    return []
 
 
 def _places_under_participant(
