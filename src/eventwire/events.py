@@ -530,6 +530,7 @@ class EventFinder:
         if pattern.prep:
             options += [_prep_object(tok, pattern.prep), _prep_object(obj, pattern.prep)]
         options.append(obj)
+        options.append(_indirect_object(tok))  # "gave Putin a warning", "offered Iran talks"
         options += [_prep_object(tok, prep) for prep in TARGET_PREPS]
         options += [_prep_object(obj, prep) for prep in TARGET_PREPS]
         # "rejected calls by Belarus", "the withdrawal of Serbian forces from Bosnia" (whose
@@ -1014,6 +1015,13 @@ def _object(tok: Token) -> Token | None:
         if inner is not None:
             return inner
     return obj
+
+
+def _indirect_object(verb: Token) -> Token | None:
+    """The bare indirect object ("gave Putin a warning", "sent Ukraine shells"): the
+    recipient, whom the act is aimed at. The parser labels it ``dative`` like the
+    preposition of "gave a warning to Putin", which ``_prep_object`` reads instead."""
+    return next((c for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP"), None)
 
 
 def _counted_object(verb: Token) -> Token | None:
