@@ -739,3 +739,16 @@ def test_an_indirect_object_is_not_a_dative_preposition() -> None:
         pos=["PROPN", "VERB", "DET", "NOUN", "ADP", "PROPN"],
     )
     assert _indirect_object(prep[1]) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Hundreds of Kurds gathered in Istanbul for a protest against the government.", "TUR"),
+        ("Thousands of Palestinians massed in Gaza for a demonstration against Israel.", "PSE"),
+    ],
+)
+def test_who_gathers_for_a_protest_holds_it(pipeline, text, source):
+    found = _coded(pipeline, text)
+    assert any(c.startswith("14") and (s or "").startswith(source) for s, c, _ in found), found

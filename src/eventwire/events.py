@@ -42,6 +42,8 @@ PARTICIPATION = frozenset(
     [("in", w) for w in ("participate", "engage", "involve", "part", "join", "involvement")]
     + [("for", "responsible")]
     + [("to", "contribute")]
+    # "thousands converged on the capital for a rally": who gathers for an event holds it
+    + [("for", w) for w in ("gather", "converge", "assemble", "mass")]
 )
 # Heads that turn an embedded act into a plan or intent ("ready to resume talks").
 INTENT_HEADS = frozenset(
@@ -719,7 +721,7 @@ def threat_code(cameo: str) -> str:
 def _participant(noun: Token) -> Token | None:
     """The subject of a clause that says it took part in the event noun, or is to blame
     for it: "joined in the exercises", "took part in peacekeeping operations", "was
-    responsible for the killings". Not "claimed responsibility for": a claim (015)."""
+    responsible for the killings", "gathered for a protest". Not "claimed responsibility for": a claim (015)."""
     phrase = noun.head if noun.dep_ == "compound" else noun
     if phrase.dep_ != "pobj":
         return None
