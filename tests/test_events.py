@@ -700,3 +700,55 @@ def test_a_counted_object_hung_on_up_to_is_the_object() -> None:
     tags = ["NNS", "VBP", "VBN", "RP", "IN", "CD", "JJ", "NNS"]
     doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
     assert _object(doc[2]).text == "advisers"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "source", "cameo", "target"),
+    [
+        # a bare indirect object is the recipient; the direct object still picks the code
+        ("The United States gave Putin a warning on Monday.", "USA", "130", "RUSGOV"),
+        ("Britain offered Iran talks on Tuesday.", "GBR", "036", "IRN"),
+    ],
+)
+def test_a_bare_indirect_object_is_the_target(pipeline, text, source, cameo, target):
+    assert (source, cameo, target) in _coded(pipeline, text)
+
+
+def test_an_indirect_object_is_not_a_dative_preposition() -> None:
+    """The model's parses of "gave Putin a warning" and "gave a warning to Putin"."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from eventwire.events import _indirect_object
+
+    vocab = spacy.blank("en").vocab
+    bare = Doc(
+        vocab,
+        words=["Kyiv", "gave", "Putin", "a", "warning"],
+        heads=[1, 1, 1, 4, 1],
+        deps=["nsubj", "ROOT", "dative", "det", "dobj"],
+        pos=["PROPN", "VERB", "PROPN", "DET", "NOUN"],
+    )
+    assert _indirect_object(bare[1]).text == "Putin"
+    prep = Doc(
+        vocab,
+        words=["Kyiv", "gave", "a", "warning", "to", "Putin"],
+        heads=[1, 1, 3, 1, 1, 4],
+        deps=["nsubj", "ROOT", "det", "dobj", "dative", "pobj"],
+        pos=["PROPN", "VERB", "DET", "NOUN", "ADP", "PROPN"],
+    )
+    assert _indirect_object(prep[1]) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Hundreds of Kurds gathered in Istanbul for a protest against the government.", "TUR"),
+        ("Thousands of Palestinians massed in Gaza for a demonstration against Israel.", "PSE"),
+    ],
+)
+def test_who_gathers_for_a_protest_holds_it(pipeline, text, source):
+    found = _coded(pipeline, text)
+    assert any(c.startswith("14") and (s or "").startswith(source) for s, c, _ in found), found

@@ -42,6 +42,8 @@ PARTICIPATION = frozenset(
     [("in", w) for w in ("participate", "engage", "involve", "part", "join", "involvement")]
     + [("for", "responsible")]
     + [("to", "contribute")]
+    # "thousands converged on the capital for a rally": who gathers for an event holds it
+    + [("for", w) for w in ("gather", "converge", "assemble", "mass")]
 )
 # Heads that turn an embedded act into a plan or intent ("ready to resume talks").
 INTENT_HEADS = frozenset(
@@ -530,6 +532,7 @@ class EventFinder:
         if pattern.prep:
             options += [_prep_object(tok, pattern.prep), _prep_object(obj, pattern.prep)]
         options.append(obj)
+        options.append(_indirect_object(tok))  # "gave Putin a warning", "offered Iran talks"
         options += [_prep_object(tok, prep) for prep in TARGET_PREPS]
         options += [_prep_object(obj, prep) for prep in TARGET_PREPS]
         # "rejected calls by Belarus", "the withdrawal of Serbian forces from Bosnia" (whose
@@ -718,7 +721,7 @@ def threat_code(cameo: str) -> str:
 def _participant(noun: Token) -> Token | None:
     """The subject of a clause that says it took part in the event noun, or is to blame
     for it: "joined in the exercises", "took part in peacekeeping operations", "was
-    responsible for the killings". Not "claimed responsibility for": a claim (015)."""
+    responsible for the killings", "gathered for a protest". Not "claimed responsibility for": a claim (015)."""
     phrase = noun.head if noun.dep_ == "compound" else noun
     if phrase.dep_ != "pobj":
         return None
@@ -1014,6 +1017,13 @@ def _object(tok: Token) -> Token | None:
         if inner is not None:
             return inner
     return obj
+
+
+def _indirect_object(verb: Token) -> Token | None:
+    """The bare indirect object ("gave Putin a warning", "sent Ukraine shells"): the
+    recipient, whom the act is aimed at. The parser labels it ``dative`` like the
+    preposition of "gave a warning to Putin", which ``_prep_object`` reads instead."""
+    return next((c for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP"), None)
 
 
 def _counted_object(verb: Token) -> Token | None:
