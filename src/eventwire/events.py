@@ -691,11 +691,9 @@ class EventFinder:
             if node.dep_ in ("xcomp", "acomp") and node.head.lemma_.lower() in INTENT_HEADS:
                 return "plan"
             to_clause = any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
-            if node.dep_ == "advcl" and to_clause and node.head.lemma_.lower() in INTENT_HEADS:
-                return "plan"  # "have sworn to fight", parsed as an adverbial clause
-            if node.dep_ == "advcl" and any(
-                c.dep_ == "aux" and c.lower_ == "to" for c in node.children
-            ):
+            if node.dep_ == "advcl" and to_clause:
+                if node.head.lemma_.lower() in INTENT_HEADS:
+                    return "plan"  # "have sworn to fight", parsed as an adverbial clause
                 return "purpose"  # "arrived to discuss", "opened fire to disperse"
             if node.dep_ in ("xcomp", "acomp") or (
                 node.dep_ in ("dobj", "pobj", "prep", "compound") and tok.pos_ == "NOUN"
@@ -914,7 +912,7 @@ def _joint(pattern: Pattern, verb: Token, noun_patterns: dict[int, Pattern]) -> 
     codes as military cooperation (06, "joint exercises") is that cooperation."""
     obj = _object(verb)
     found = noun_patterns.get(obj.i) if obj is not None else None
-    if pattern.cameo[:2] == "15" and found is not None and found.cameo[:2] == "06":
+    if pattern.cameo[:2] == POSTURE_ROOT and found is not None and found.cameo[:2] == "06":
         return found
     return pattern
 
@@ -1044,8 +1042,7 @@ def _place_actors(found: list[Actor], option: Token) -> list[Actor]:
         return found
     out = []
     for actor in found:
-        cands = load_gazetteer().lookup(actor.text)
-        best = max(cands, key=lambda c: c.population) if cands else None
+        best = load_gazetteer().largest(actor.text)
         if best is not None and best.country and actor.name is not None:
             actor = replace(
                 actor, code=best.country, country=best.country, name=None, evidence="place"
@@ -1572,14 +1569,13 @@ def _gazetteer_country(place: Token) -> list[Actor]:
     """The country of a named place the actor tables do not know, as an actor."""
     tokens = _entity_tokens(place)
     name = " ".join(t.text for t in tokens)
-    cands = load_gazetteer().lookup(name)
-    best = max(cands, key=lambda c: c.population) if cands else None
+    best = load_gazetteer().largest(name)
     if best is None or not best.country:
         return []
-    start = tokens[0].idx
-    end = tokens[-1].idx + len(tokens[-1].text)
-    actor = Actor(name, code=best.country, country=best.country, start=start, end=end)
-    return [replace(actor, evidence="place")]
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return [
+        Actor(name, code=best.country, country=best.country, start=start, end=end, evidence="place")
+    ]
 
 
 #: What one lends to another's act: "with the help of X", "with X's backing".

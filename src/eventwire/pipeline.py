@@ -26,7 +26,7 @@ from eventwire.actor_tables import load_actor_tables
 from eventwire.actors import ActorResolver, DocumentActors, UserActor, localise, stance_prefix
 from eventwire.config import Settings
 from eventwire.errors import EventwireError
-from eventwire.events import Candidate, EventFinder, event_date
+from eventwire.events import VIOLENCE_ROOTS, Candidate, EventFinder, event_date
 from eventwire.lexicon import Lexicon, load_lexicon
 from eventwire.models import Actor, Article, Event, EventDate, Place
 from eventwire.nlp import Chunk, load_nlp, parse
@@ -139,7 +139,8 @@ class Pipeline:
                     self._event(article, sent, offset, sentence_index, cand, state)
                     for cand in self.finder.find(sent, ctx)
                 ]
-                events.extend(domestic(found, sent))
+                country = sentence_country(found, sent)
+                events.extend(unattributed(e, country) for e in domestic(found, country))
                 sentence_index += 1
         return _unique([_backfill(event, ctx) for event in events])
 
@@ -376,14 +377,11 @@ DOMESTIC_SECTORS = frozenset(
 _STATE_SECTORS = frozenset({"GOV", "MIL"})
 
 
-def domestic(events: list[Event], sent: Span) -> list[Event]:
-    """Actors of unstated nationality in a sentence about one country are of that
-    country: "Rebels in Ivory Coast dismissed an appeal from President X" makes X
-    Ivorian, "the Mozambique government accepted demands from rebels" the rebels
-    Mozambican. Two governments or armed forces meeting are not assumed to be of one
-    country, and a sentence naming two countries (or nationalities) decides nothing."""
+def sentence_country(events: list[Event], sent: Span) -> str | None:
+    """The one country a sentence with events is about: named (a country, nationality or
+    capital), an actor's or a place's; None when it names none or several."""
     if not events:
-        return events
+        return None
     tables = load_actor_tables()
     countries: set[str] = set()
     for ent in sent.ents:
@@ -403,23 +401,29 @@ def domestic(events: list[Event], sent: Span) -> list[Event]:
                 countries.add(actor.country)
         if e.location is not None and e.location.country:
             countries.add(e.location.country)
-    country = next(iter(countries)) if len(countries) == 1 else None
-    if country is not None:
-        events = [_domestic_event(e, country) for e in events]
-    return [unattributed(e, country) for e in events]
+    return next(iter(countries)) if len(countries) == 1 else None
 
 
-#: Violence whose performer the text leaves unnamed ("a roadside bomb killed two
-#: soldiers", "a journalist was killed in a car bomb explosion").
-UNATTRIBUTED_ROOTS = frozenset({"18", "19", "20"})
+def domestic(events: list[Event], country: str | None) -> list[Event]:
+    """Actors of unstated nationality in a sentence about one country (see
+    :func:`sentence_country`) are of that country: "Rebels in Ivory Coast dismissed an
+    appeal from President X" makes X Ivorian, "the Mozambique government accepted
+    demands from rebels" the rebels Mozambican. Two governments or armed forces meeting
+    are not assumed to be of one country, and a sentence naming two countries (or
+    nationalities) decides nothing."""
+    if country is None:
+        return events
+    return [_domestic_event(e, country) for e in events]
 
 
 def unattributed(event: Event, sentence_country: str | None = None) -> Event:
-    """Violence without a named performer is by unidentified armed forces (UAF) of the
-    country where it happened (its place, else the sentence's one country), as CAMEO
-    and ICEWS code unclaimed attacks. The actor has no words in the text (empty
-    ``text``) and the evidence ``inferred``; without a country the source stays empty."""
-    if event.source is not None or event.cameo_root not in UNATTRIBUTED_ROOTS:
+    """Violence (CAMEO 18-20) without a named performer ("a roadside bomb killed two
+    soldiers", "a journalist was killed in a car bomb explosion") is by unidentified
+    armed forces (UAF) of the country where it happened (its place, else the sentence's
+    one country), as CAMEO and ICEWS code unclaimed attacks. The actor has no words in
+    the text (empty ``text``) and the evidence ``inferred``; without a country the
+    source stays empty."""
+    if event.source is not None or event.cameo_root not in VIOLENCE_ROOTS:
         return event
     place = event.location
     country = place.country if place is not None and place.country else sentence_country

@@ -184,6 +184,10 @@ class Gazetteer:
             return []
         return list(self._index.get(key, ()))
 
+    def largest(self, name: str) -> PlaceCandidate | None:
+        """The most populous place of that name, with no article context to prefer one."""
+        return max(self.lookup(name), key=lambda c: c.population, default=None)
+
     def best(
         self,
         name: str,
